@@ -1,0 +1,127 @@
+package co.backprop.common.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a model's files are, for the two locations the catalog knows: {@code classpath:} (resources
+ * shipped in the application jar) and a local folder.
+ */
+public final class ModelFiles {
+  private static final String CLASSPATH = "classpath:";
+
+  private ModelFiles() {}
+
+  /**
+   * Checks every file of the model is where the catalog says, without reading it. Run on the driver
+   * before any work starts: the error says which model, where it was looked for and how to install
+   * it.
+   */
+  public static void requireInstalled(ModelSpec spec) {
+    List<String> missing = new ArrayList<>();
+    for (String file : spec.files().values()) {
+      if (!exists(spec, file)) {
+        missing.add(file);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new ModelException(
+          ModelException.Kind.NOT_INSTALLED,
+          "model "
+              + spec.qualifiedName()
+              + " is not installed: "
+              + String.join(", ", missing)
+              + " not found in "
+              + describeLocation(spec)
+              + (spec.install().isEmpty() ? "" : ". To install it: " + spec.install()));
+    }
+  }
+
+  /** Local paths of the model's files by role; classpath resources are extracted once per JVM. */
+  public static Map<String, Path> localFiles(ModelSpec spec) {
+    requireInstalled(spec);
+    Map<String, Path> paths = new LinkedHashMap<>();
+    for (Map.Entry<String, String> file : spec.files().entrySet()) {
+      paths.put(
+          file.getKey(),
+          isClasspath(spec)
+              ? extract(resourceName(spec, file.getValue()))
+              : folder(spec).resolve(file.getValue()));
+    }
+    return paths;
+  }
+
+  private static boolean exists(ModelSpec spec, String file) {
+    if (isClasspath(spec)) {
+      return classLoader().getResource(resourceName(spec, file)) != null;
+    }
+    return Files.isRegularFile(folder(spec).resolve(file));
+  }
+
+  private static String describeLocation(ModelSpec spec) {
+    if (isClasspath(spec)) {
+      String prefix = spec.location().substring(CLASSPATH.length());
+      return "the classpath of this JVM (resource folder '" + (prefix.isEmpty() ? "/" : prefix) + "')";
+    }
+    return "the folder " + folder(spec).toAbsolutePath();
+  }
+
+  private static boolean isClasspath(ModelSpec spec) {
+    return spec.location().startsWith(CLASSPATH);
+  }
+
+  private static String resourceName(ModelSpec spec, String file) {
+    return spec.location().substring(CLASSPATH.length()) + file;
+  }
+
+  private static Path folder(ModelSpec spec) {
+    return Path.of(spec.location());
+  }
+
+  private static ClassLoader classLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : ModelFiles.class.getClassLoader();
+  }
+
+  /**
+   * Copies a resource to a cache folder shared by the JVMs of this machine, named by the resource's
+   * size and time stamp so a new jar never reuses a stale copy. Written to a temporary name and
+   * moved into place, so a concurrent reader never sees half a file.
+   */
+  private static synchronized Path extract(String resource) {
+    try {
+      URL url = classLoader().getResource(resource);
+      URLConnection connection = url.openConnection();
+      long size = connection.getContentLengthLong();
+      long modified = connection.getLastModified();
+      Path cache =
+          Path.of(
+              System.getProperty(
+                  "backprop.model.cache",
+                  Path.of(System.getProperty("java.io.tmpdir"), "backprop-models-" + System.getProperty("user.name"))
+                      .toString()));
+      Path target = cache.resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
+      if (Files.isRegularFile(target) && Files.size(target) == size) {
+        return target;
+      }
+      Files.createDirectories(target.getParent());
+      Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+      try (InputStream in = connection.getInputStream()) {
+        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot extract model resource " + resource, e);
+    }
+  }
+}

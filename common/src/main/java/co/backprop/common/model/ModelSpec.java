@@ -1,0 +1,77 @@
+package co.backprop.common.model;
+
+import static java.util.Objects.requireNonNull;
+
+import co.backprop.common.task.Task;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * One catalog entry: everything an executor needs to load a model, and small enough to broadcast.
+ *
+ * @param location where {@code files} are: {@code classpath:} (resources of the application jar)
+ *     or a local folder
+ * @param files role → file name, e.g. {@code model → all-minilm-l6-v2.onnx}
+ * @param options kind-specific settings, e.g. {@code maxLength}
+ * @param install what a user runs to make a missing model available
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ModelSpec(
+    Task task,
+    String name,
+    ModelKind kind,
+    String engine,
+    String description,
+    String location,
+    Map<String, String> files,
+    Map<String, String> options,
+    String install)
+    implements Serializable {
+
+  public ModelSpec {
+    requireNonNull(task, "task is null");
+    requireNonNull(name, "name is null");
+    requireNonNull(kind, "kind is null");
+    requireNonNull(engine, "engine is null");
+    requireNonNull(location, "location is null");
+    files = Map.copyOf(requireNonNull(files, "files is null"));
+    options = options == null ? Map.of() : Map.copyOf(options);
+    description = description == null ? "" : description;
+    install = install == null ? "" : install;
+  }
+
+  /** {@code text-vectorisation/english}: how messages and logs name a model. */
+  public String qualifiedName() {
+    return task.apiName() + "/" + name;
+  }
+
+  public String file(String role) {
+    String file = files.get(role);
+    if (file == null) {
+      throw new ModelException(
+          ModelException.Kind.BAD_CATALOG,
+          "model " + qualifiedName() + " names no '" + role + "' file; it has " + files.keySet());
+    }
+    return file;
+  }
+
+  public int intOption(String key, int defaultValue) {
+    String value = options.get(key);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ModelException(
+          ModelException.Kind.BAD_CATALOG,
+          "model " + qualifiedName() + ": option " + key + " must be an integer but got '" + value + "'",
+          e);
+    }
+  }
+
+  public String option(String key, String defaultValue) {
+    return options.getOrDefault(key, defaultValue);
+  }
+}

@@ -1,0 +1,35 @@
+package co.backprop.common.runner;
+
+import co.backprop.common.model.ModelException;
+import co.backprop.common.model.ModelSpec;
+
+/** The one place that knows which runner serves which model kind. */
+public final class ModelLoader {
+  private ModelLoader() {}
+
+  public static LoadedModel load(ModelSpec spec, RunnerOptions options) {
+    requireSupported(spec);
+    return switch (spec.kind()) {
+      case SENTENCE_EMBEDDING -> SentenceEmbeddingModel.load(spec, options);
+      default -> throw new IllegalStateException("unreachable: " + spec.kind());
+    };
+  }
+
+  /** Fails on the driver, before any work, for a kind this build cannot run. */
+  public static void requireSupported(ModelSpec spec) {
+    switch (spec.kind()) {
+      case SENTENCE_EMBEDDING -> {
+        if (!spec.engine().equals("OnnxRuntime")) {
+          throw unsupported(spec, "engine " + spec.engine() + " (sentence-embedding runs on OnnxRuntime)");
+        }
+      }
+      default -> throw unsupported(spec, "kind " + spec.kind());
+    }
+  }
+
+  private static ModelException unsupported(ModelSpec spec, String what) {
+    return new ModelException(
+        ModelException.Kind.LOAD_FAILED,
+        "model " + spec.qualifiedName() + " needs " + what + ", which this build cannot run yet");
+  }
+}

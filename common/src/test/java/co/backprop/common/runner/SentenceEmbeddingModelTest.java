@@ -1,0 +1,91 @@
+package co.backprop.common.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import co.backprop.common.model.ModelCatalog;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.task.Task;
+import co.backprop.common.task.TaskOutput;
+import co.backprop.common.task.TextRequest;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bundled all-MiniLM-L6-v2 against the sentence-transformers reference numbers. */
+class SentenceEmbeddingModelTest {
+  static final String WEATHER = "The weather is lovely today.";
+  static final String SUNNY = "It's so sunny outside!";
+  static final String STADIUM = "He drove to the stadium.";
+
+  private static SentenceEmbeddingModel model;
+
+  @BeforeAll
+  static void load() {
+    ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
+    model = SentenceEmbeddingModel.load(english, RunnerOptions.cpu(1));
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0, normA = 0, normB = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      normA += a[i] * a[i];
+      normB += b[i] * b[i];
+    }
+    return dot / Math.sqrt(normA * normB);
+  }
+
+  private static List<float[]> embed(String... texts) {
+    try (SentenceEmbeddingRunner runner = model.newRunner()) {
+      List<EncodedText> batch = java.util.Arrays.stream(texts).map(t -> runner.prepare(new TextRequest(t, null))).toList();
+      return runner.run(batch).stream().map(o -> ((TaskOutput.Vector) o).values()).toList();
+    }
+  }
+
+  @Test
+  void reproducesTheSentenceTransformersSimilarities() {
+    List<float[]> vectors = embed(WEATHER, SUNNY, STADIUM);
+    assertThat(vectors.get(0)).hasSize(384);
+    assertThat(cosine(vectors.get(0), vectors.get(1))).isCloseTo(0.6660, within(0.001));
+    assertThat(cosine(vectors.get(0), vectors.get(2))).isCloseTo(0.1046, within(0.001));
+  }
+
+  @Test
+  void vectorsAreUnitLength() {
+    float[] vector = embed(WEATHER).get(0);
+    double norm = 0;
+    for (float value : vector) {
+      norm += value * value;
+    }
+    assertThat(Math.sqrt(norm)).isCloseTo(1.0, within(1e-5));
+  }
+
+  @Test
+  void paddingInABatchDoesNotChangeAVector() {
+    float[] alone = embed(WEATHER).get(0);
+    float[] padded = embed(WEATHER, "A much longer sentence that makes the batch pad the first one by many tokens.").get(0);
+    assertThat(cosine(alone, padded)).isCloseTo(1.0, within(1e-5));
+  }
+
+  @Test
+  void tokenisesWithoutPaddingAndTruncatesAt256() {
+    EncodedText shortText = model.encode(WEATHER);
+    assertThat(shortText.tokens()).isEqualTo(8); // [CLS] the weather is lovely today . [SEP]
+    assertThat(shortText.truncated()).isFalse();
+
+    EncodedText longText = model.encode("word ".repeat(300));
+    assertThat(longText.tokens()).isEqualTo(256);
+    assertThat(longText.truncated()).isTrue();
+
+    EncodedText exactly = model.encode("word ".repeat(254));
+    assertThat(exactly.tokens()).isEqualTo(256);
+    assertThat(exactly.truncated()).isFalse();
+  }
+}
