@@ -50,10 +50,10 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
     float[][] vectors =
         dimensions.length == 2
             ? split(values, batch.rows(), (int) dimensions[1])
-            : meanPool(values, batch, (int) dimensions[2]);
+            : Pooling.meanPool(values, batch, (int) dimensions[2]);
     if (normalize) {
       for (float[] vector : vectors) {
-        l2Normalise(vector);
+        Pooling.l2Normalise(vector);
       }
     }
     return vectors;
@@ -79,40 +79,5 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
       System.arraycopy(values, row * hidden, vectors[row], 0, hidden);
     }
     return vectors;
-  }
-
-  /** Mean of the token vectors the attention mask keeps (padding excluded). */
-  static float[][] meanPool(float[] hiddenStates, TokenBatch batch, int hidden) {
-    float[][] vectors = new float[batch.rows()][hidden];
-    for (int row = 0; row < batch.rows(); row++) {
-      float[] sum = vectors[row];
-      int kept = 0;
-      for (int token = 0; token < batch.length(); token++) {
-        if (batch.attentionMask()[row * batch.length() + token] == 0) {
-          continue;
-        }
-        kept++;
-        int offset = (row * batch.length() + token) * hidden;
-        for (int i = 0; i < hidden; i++) {
-          sum[i] += hiddenStates[offset + i];
-        }
-      }
-      float scale = 1f / Math.max(kept, 1);
-      for (int i = 0; i < hidden; i++) {
-        sum[i] *= scale;
-      }
-    }
-    return vectors;
-  }
-
-  static void l2Normalise(float[] vector) {
-    double squares = 0;
-    for (float value : vector) {
-      squares += (double) value * value;
-    }
-    float scale = (float) (1 / Math.max(Math.sqrt(squares), 1e-12));
-    for (int i = 0; i < vector.length; i++) {
-      vector[i] *= scale;
-    }
   }
 }

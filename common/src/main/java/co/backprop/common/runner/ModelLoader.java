@@ -5,6 +5,14 @@ import co.backprop.common.model.ModelSpec;
 
 /** The one place that knows which runner serves which model kind. */
 public final class ModelLoader {
+  static {
+    // Models come from the catalog, never from DJL's model zoo: keep DJL from calling out at
+    // start-up, on the driver and on every executor, unless a user decided otherwise.
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+  }
+
   private ModelLoader() {}
 
   public static LoadedModel load(ModelSpec spec, RunnerOptions options) {

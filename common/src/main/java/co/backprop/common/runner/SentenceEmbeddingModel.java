@@ -47,7 +47,8 @@ public final class SentenceEmbeddingModel implements LoadedModel {
           Criteria.builder()
               .setTypes(TokenBatch.class, float[][].class)
               .optEngine("OnnxRuntime")
-              .optModelPath(files.get("model"))
+              .optModelPath(files.get("model").getParent())
+              .optModelName(modelName(files.get("model")))
               .optDevice(options.djlDevice())
               .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
               .optOption("interOpNumThreads", "1")
@@ -66,6 +67,12 @@ public final class SentenceEmbeddingModel implements LoadedModel {
           "model " + spec.qualifiedName() + " could not be loaded from " + files.values() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  /** DJL finds {@code NAME.onnx} in the model folder. */
+  private static String modelName(Path modelFile) {
+    String file = modelFile.getFileName().toString();
+    return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
   }
 
   public EncodedText encode(String text) {

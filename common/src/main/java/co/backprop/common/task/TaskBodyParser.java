@@ -36,6 +36,17 @@ public final class TaskBodyParser {
 
   private TaskBodyParser() {}
 
+  /** The body fields of a task, as the seed names them, {@code model} last. */
+  public static Set<String> fieldsOf(Task task) {
+    return switch (task) {
+      case TEXT_VECTORISATION, SUMMARISATION, EMOTION -> TEXT_FIELDS;
+      case TEXT_CLASSIFICATION -> CLASSIFICATION_FIELDS;
+      case IMAGE_CLASSIFICATION -> IMAGE_FIELDS;
+      case QA -> QA_FIELDS;
+      case TEXT_GENERATION -> GENERATION_FIELDS;
+    };
+  }
+
   public static TaskBody parse(Task task, JsonNode body) {
     return switch (task) {
       case TEXT_VECTORISATION, SUMMARISATION, EMOTION -> parseText(task, body);

@@ -1,0 +1,256 @@
+package co.backprop.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.desc;
+
+import co.backprop.common.model.ModelCatalog;
+import co.backprop.common.model.ModelException;
+import co.backprop.common.model.ModelFiles;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.runner.ModelLoader;
+import co.backprop.common.runner.RunnerOptions;
+import co.backprop.common.task.Json;
+import co.backprop.common.task.Task;
+import co.backprop.jobs.formats.RequestLines;
+import co.backprop.jobs.formats.TableLines;
+import co.backprop.jobs.input.InputFormat;
+import co.backprop.jobs.input.TableMapping;
+import co.backprop.jobs.output.OutputPaths;
+import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.spark.JobAccumulators;
+import co.backprop.jobs.spark.JsonLinesStage;
+import co.backprop.jobs.spark.PartitionRunner;
+import co.backprop.jobs.spark.ProgressReporter;
+import co.backprop.jobs.spark.TableStage;
+import co.backprop.jobs.usage.UsageTally;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The batch job: read requests (a request file, or a table and a task), run them through the
+ * models on the executors, write every input row's results, then tally usage from what was
+ * written. Its steps are named methods; {@link #run} only orchestrates them.
+ */
+public final class BatchJob {
+  /** For spark-submit: {@code spark-submit --class co.backprop.jobs.BatchJob app.jar --input ...}. */
+  public static void main(String[] args) {
+    System.exit(co.backprop.jobs.cli.BackpropCommand.commandLine(new co.backprop.jobs.cli.JobCommand()).execute(args));
+  }
+
+  private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+
+  private final SparkSession spark;
+  private final JobOptions options;
+  private final PrintStream out;
+  private final ModelCatalog catalog;
+
+  public BatchJob(SparkSession spark, JobOptions options, PrintStream out) {
+    this.spark = spark;
+    this.options = options;
+    this.out = out;
+    this.catalog = catalog(options);
+  }
+
+  /**
+   * Checks what can be checked without Spark: the catalog, and in table mode the model (known,
+   * runnable, installed). Call before starting Spark so a wrong name fails in a second.
+   */
+  public static void preflight(JobOptions options) {
+    ModelCatalog catalog = catalog(options);
+    if (options.tableMode()) {
+      requireRunnable(catalog.resolve(options.task(), options.model()));
+      tableMapping(options, catalog);
+    }
+  }
+
+  public JobSummary run() {
+    Instant started = Instant.now();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    InputFormat format = options.format() != null ? options.format() : InputFormat.detect(options.input(), hadoop);
+    InputFormat outputFormat = options.outputFormat() != null ? options.outputFormat() : format;
+    if (format != InputFormat.JSONL && !options.tableMode()) {
+      throw new IllegalArgumentException(
+          "a request file must be JSON lines (id, account, task, model, body); to enrich a "
+              + format.name().toLowerCase() + " table pass --task and --map FIELD=COLUMN");
+    }
+    if (outputFormat == InputFormat.CSV) {
+      throw new IllegalArgumentException(
+          "results cannot be written as csv (vectors and probabilities do not fit in it); "
+              + "pass --output-format jsonl or parquet");
+    }
+    TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
+    OutputPaths paths = OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JobAccumulators accumulators = new JobAccumulators(context);
+    int targetPartitions = options.partitions() > 0 ? options.partitions() : context.defaultParallelism() * 3;
+
+    long rows;
+    double inferenceSeconds;
+    if (format == InputFormat.JSONL) {
+      JsonLinesStage stage = new JsonLinesStage(context, options.input(), targetPartitions);
+      JsonLinesStage.Survey survey = stage.survey(!options.tableMode(), options.account());
+      rows = survey.rows();
+      PartitionRunner runner = new PartitionRunner(context.broadcast(plan(survey, mapping)), accumulators);
+      JavaRDD<String> lines =
+          options.tableMode()
+              ? stage.run(survey, targetPartitions, new TableLines(), runner)
+              : stage.run(survey, targetPartitions, new RequestLines(), runner);
+      inferenceSeconds = timed(rows, accumulators, () -> writeLines(lines, outputFormat, paths));
+    } else {
+      TableStage stage = new TableStage(spark, format, options.input());
+      stage.check(mapping);
+      rows = stage.count();
+      PartitionRunner runner = new PartitionRunner(context.broadcast(plan(mapping)), accumulators);
+      Dataset<Row> results = stage.run(mapping, targetPartitions, runner);
+      inferenceSeconds =
+          timed(rows, accumulators, () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
+    }
+    return summarise(started, format, outputFormat, paths, rows, inferenceSeconds, accumulators);
+  }
+
+  private static ModelCatalog catalog(JobOptions options) {
+    return options.catalog() == null ? ModelCatalog.bundled() : ModelCatalog.load(Path.of(options.catalog()));
+  }
+
+  private static void requireRunnable(ModelSpec spec) {
+    ModelLoader.requireSupported(spec);
+    ModelFiles.requireInstalled(spec);
+  }
+
+  private static TableMapping tableMapping(JobOptions options, ModelCatalog catalog) {
+    ModelSpec spec = catalog.resolve(options.task(), options.model());
+    return new TableMapping(options.task(), spec.name(), options.fieldColumns(), options.constantFields(), options.idColumn());
+  }
+
+  /** Table mode: the one model named on the command line (checked in {@link #preflight}). */
+  private JobPlan plan(TableMapping mapping) {
+    ModelSpec spec = catalog.resolve(mapping.task(), mapping.model());
+    requireRunnable(spec);
+    return plan(Map.of(spec.qualifiedName(), spec), mapping);
+  }
+
+  /**
+   * A request file: every model the lines ask for that the catalog knows must be runnable now;
+   * names it does not know become error rows (one typo must not stop a million-line job).
+   */
+  private JobPlan plan(JsonLinesStage.Survey survey, TableMapping mapping) {
+    if (mapping != null) {
+      return plan(mapping);
+    }
+    Map<String, ModelSpec> models = new LinkedHashMap<>();
+    for (String name : survey.models()) {
+      int slash = name.indexOf('/');
+      try {
+        ModelSpec spec = catalog.resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1));
+        requireRunnable(spec);
+        models.put(name, spec);
+      } catch (ModelException e) {
+        if (e.kind() != ModelException.Kind.UNKNOWN_MODEL) {
+          throw e;
+        }
+      }
+    }
+    return plan(models, null);
+  }
+
+  private JobPlan plan(Map<String, ModelSpec> models, TableMapping mapping) {
+    Map<Task, List<String>> known = new EnumMap<>(Task.class);
+    for (Task task : Task.values()) {
+      known.put(task, catalog.namesFor(task));
+    }
+    return new JobPlan(
+        models, known, RunnerOptions.cpu(options.intraOpThreads()), options.batchPolicy(), options.account(), mapping);
+  }
+
+  private void writeLines(JavaRDD<String> lines, InputFormat outputFormat, OutputPaths paths) {
+    Dataset<String> text = spark.createDataset(lines.rdd(), Encoders.STRING());
+    if (outputFormat == InputFormat.JSONL) {
+      text.write().mode(SaveMode.ErrorIfExists).text(paths.results());
+      return;
+    }
+    // Run the models once: write JSON lines, then convert what was written.
+    text.write().mode(SaveMode.ErrorIfExists).text(paths.staging());
+    spark.read().json(paths.staging()).write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results());
+    paths.deleteStaging();
+  }
+
+  /** Runs the writing action with a progress line; returns its wall time in seconds. */
+  private double timed(long rows, JobAccumulators accumulators, Runnable write) {
+    long start = System.nanoTime();
+    if (options.progress()) {
+      try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), accumulators.rowsDoneId(), rows, System.err)) {
+        write.run();
+      }
+    } else {
+      write.run();
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private JobSummary summarise(
+      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, long rows, double seconds,
+      JobAccumulators accumulators) {
+    Dataset<Row> written = readResults(outputFormat, paths).cache();
+    try {
+      Map<String, Long> byStatus = new LinkedHashMap<>();
+      written.groupBy(ResultColumns.STATUS).count().collectAsList().forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+      Map<String, Long> topErrors = new LinkedHashMap<>();
+      written.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
+          .orderBy(desc("count")).limit(5).collectAsList().forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
+      List<String> devices =
+          written.filter(col(ResultColumns.DEVICE).isNotNull()).select(ResultColumns.DEVICE).distinct()
+              .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+      Dataset<Row> usage =
+          UsageTally.tally(
+              written,
+              PERIOD.format(started),
+              options.tableMode() ? options.account() : null,
+              options.tableMode() ? options.task().apiName() : null);
+      usage.coalesce(1).write().mode(SaveMode.ErrorIfExists).json(paths.usage());
+      long ok = byStatus.getOrDefault("ok", 0L);
+      long error = byStatus.getOrDefault("error", 0L);
+      JobSummary summary =
+          new JobSummary(
+              options.input(), options.output(), paths.results(), paths.usage(),
+              options.tableMode() ? options.task().apiName() : "request-file",
+              format.name().toLowerCase(), outputFormat.name().toLowerCase(), started.toString(),
+              rows, ok + error, ok, error, topErrors, devices, accumulators.modelLoads(),
+              seconds, rows / Math.max(seconds, 1e-9), UsageTally.collect(usage));
+      paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+      return summary;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the job summary", e);
+    } finally {
+      written.unpersist();
+    }
+  }
+
+  /** The written results, only the columns the summary and usage need. */
+  private Dataset<Row> readResults(InputFormat outputFormat, OutputPaths paths) {
+    if (outputFormat == InputFormat.JSONL) {
+      return spark.read()
+          .schema("status STRING, error STRING, account STRING, task STRING, model STRING, device STRING, compute_ms DOUBLE")
+          .json(paths.results());
+    }
+    Dataset<Row> results = spark.read().format(outputFormat.sparkSource()).load(paths.results());
+    return options.tableMode()
+        ? results.select(ResultColumns.STATUS, ResultColumns.ERROR, ResultColumns.MODEL, ResultColumns.DEVICE, ResultColumns.COMPUTE_MS)
+        : results.select("status", "error", "account", "task", "model", "device", "compute_ms");
+  }
+}

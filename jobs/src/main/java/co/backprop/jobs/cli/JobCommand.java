@@ -1,0 +1,126 @@
+package co.backprop.jobs.cli;
+
+import co.backprop.common.pipeline.BatchPolicy;
+import co.backprop.common.task.Task;
+import co.backprop.jobs.BatchJob;
+import co.backprop.jobs.JobOptions;
+import co.backprop.jobs.JobSummary;
+import co.backprop.jobs.input.InputFormat;
+import co.backprop.jobs.spark.SparkSessions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "job",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs Backprop API tasks over a table or a request file with Spark.",
+      "",
+      "Table enrichment:  --task text-vectorisation --input products.parquet --output out/ --map text=title --id-col sku",
+      "Request file:      --input requests.jsonl --output out/   (lines: {\"id\", \"account\", \"task\", \"model\", \"body\"})",
+      ""
+    })
+public final class JobCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, description = "Input file or folder (local path or s3a://): JSON lines, Parquet, ORC or CSV.")
+  String input;
+
+  @Option(names = "--output", required = true, description = "Output folder: results/, usage/ and summary.json are written in it.")
+  String output;
+
+  @Option(names = "--task", converter = TaskConverter.class,
+      description = "The task of every row (table enrichment). Omit for a request file. One of: ${COMPLETION-CANDIDATES}",
+      completionCandidates = TaskConverter.Names.class)
+  Task task;
+
+  @Option(names = "--model", description = "The model of every row (table enrichment); default: the task's default (english).")
+  String model;
+
+  @Option(names = "--map", description = "Read a task field from a column: --map text=title (default: the column named like the field).")
+  Map<String, String> fieldColumns = new LinkedHashMap<>();
+
+  @Option(names = "--set", description = "Give a task field the same JSON value in every row: --set 'labels=[\"a\",\"b\"]'.")
+  Map<String, String> constantFields = new LinkedHashMap<>();
+
+  @Option(names = "--id-col", description = "The column identifying a row (rows without one become error rows).")
+  String idColumn;
+
+  @Option(names = "--account", defaultValue = "default",
+      description = "Account billed for table rows, and for request lines that name none (default: ${DEFAULT-VALUE}).")
+  String account;
+
+  @Option(names = "--format", converter = FormatConverter.class, description = "Input format: jsonl, parquet, orc, csv (default: from the input's name).")
+  InputFormat format;
+
+  @Option(names = "--output-format", converter = FormatConverter.class, description = "Results format: jsonl or parquet (default: the input's).")
+  InputFormat outputFormat;
+
+  @Option(names = "--overwrite", description = "Replace the output folder if it holds a previous job's output.")
+  boolean overwrite;
+
+  @Option(names = "--master", description = "Spark master (default: spark-submit's, or local[*]).")
+  String master;
+
+  @Option(names = "--conf", description = "Any Spark setting: --conf spark.executor.memory=4g")
+  Map<String, String> sparkSettings = new LinkedHashMap<>();
+
+  @Option(names = "--partitions", defaultValue = "0", description = "Minimum partitions (default: 3 per core).")
+  int partitions;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1",
+      description = "Threads one forward pass may use (default: ${DEFAULT-VALUE}; concurrent tasks x threads should not exceed cores).")
+  int intraOpThreads;
+
+  @Option(names = "--batch-tokens", defaultValue = "4096", description = "Padded tokens per micro-batch (default: ${DEFAULT-VALUE}).")
+  int batchTokens;
+
+  @Option(names = "--batch-rows", defaultValue = "64", description = "Rows per micro-batch at most (default: ${DEFAULT-VALUE}).")
+  int batchRows;
+
+  @Option(names = "--window-rows", defaultValue = "2048", description = "Rows sorted by length together (default: ${DEFAULT-VALUE}).")
+  int windowRows;
+
+  @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
+  String catalog;
+
+  @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "Show rows done / total while running (default: on).")
+  boolean progress;
+
+  JobOptions options() {
+    return JobOptions.builder(input, output)
+        .optTask(task)
+        .optModel(model)
+        .optFieldColumns(fieldColumns)
+        .optConstantFields(constantFields)
+        .optIdColumn(idColumn)
+        .optAccount(account)
+        .optFormat(format)
+        .optOutputFormat(outputFormat)
+        .optOverwrite(overwrite)
+        .optPartitions(partitions)
+        .optIntraOpThreads(intraOpThreads)
+        .optBatchPolicy(new BatchPolicy(batchTokens, batchRows, windowRows))
+        .optCatalog(catalog)
+        .optProgress(progress)
+        .build();
+  }
+
+  @Override
+  public Integer call() {
+    JobOptions options = options();
+    BatchJob.preflight(options);
+    String name = "backprop " + (task == null ? "request file" : task.apiName()) + " " + input;
+    SparkSession spark = SparkSessions.create(name, master, sparkSettings);
+    try {
+      JobSummary summary = new BatchJob(spark, options, System.out).run();
+      summary.print(System.out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

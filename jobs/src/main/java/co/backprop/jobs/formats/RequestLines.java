@@ -1,0 +1,49 @@
+package co.backprop.jobs.formats;
+
+import co.backprop.common.pipeline.CompletedRow;
+import co.backprop.common.pipeline.ItemResult;
+import co.backprop.common.pipeline.PendingRow;
+import co.backprop.common.task.Json;
+import co.backprop.jobs.JobPlan;
+import co.backprop.jobs.input.RequestLine;
+import co.backprop.jobs.output.ResultColumns;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A request file: each line one request of any task. Each item comes out as one line {@code {id,
+ * index, line, account, task, status, error, <response field>, model, device, compute_ms,
+ * truncated}}; {@code index} is the item's place in a batch body (null for a single body).
+ */
+public final class RequestLines implements LineFormat<RequestLine> {
+  public static final List<String> KEY_COLUMNS = List.of("id", "index", "line", "account", "task");
+
+  @Override
+  public PendingRow<RequestLine> read(long line, String text, JobPlan plan) {
+    RequestLine request = RequestLine.read(line, text, plan.defaultAccount());
+    return new PendingRow<>(request, request.items(plan));
+  }
+
+  @Override
+  public List<String> write(CompletedRow<RequestLine> row, JobPlan plan) {
+    RequestLine request = row.carrier();
+    List<String> lines = new ArrayList<>(row.results().size());
+    for (int index = 0; index < row.results().size(); index++) {
+      ItemResult result = row.results().get(index);
+      ObjectNode output = Json.MAPPER.createObjectNode();
+      output.put("id", request.id());
+      if (request.batch() && row.results().size() == request.body().items().size()) {
+        output.put("index", index);
+      } else {
+        output.putNull("index");
+      }
+      output.put("line", request.line());
+      output.put("account", request.account());
+      output.put("task", request.task() == null ? null : request.task().apiName());
+      ResultColumns.put(output, request.task(), result);
+      lines.add(output.toString());
+    }
+    return lines;
+  }
+}

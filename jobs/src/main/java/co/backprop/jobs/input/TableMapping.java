@@ -1,0 +1,151 @@
+package co.backprop.jobs.input;
+
+import static java.util.Objects.requireNonNull;
+
+import co.backprop.common.pipeline.PendingItem;
+import co.backprop.common.task.InvalidRequestException;
+import co.backprop.common.task.Json;
+import co.backprop.common.task.Task;
+import co.backprop.common.task.TaskBody;
+import co.backprop.common.task.TaskBodyParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How a table row becomes one single request of the job's task: each body field is read from its
+ * column (by default the column named like the field), or set to a constant for every row. The
+ * body is then validated by the same parser as the API's, so a table row and an HTTP body fail
+ * alike, with the column named in the message.
+ */
+public final class TableMapping implements Serializable {
+  private final Task task;
+  private final String model;
+  private final Map<String, String> fieldColumns;
+  private final Map<String, JsonNode> constants;
+  private final String idColumn;
+
+  public TableMapping(
+      Task task, String model, Map<String, String> fieldColumns, Map<String, String> constantFields, String idColumn) {
+    this.task = requireNonNull(task, "task is null");
+    this.model = requireNonNull(model, "model is null");
+    List<String> fields = requestFields(task);
+    for (String field : fieldColumns.keySet()) {
+      requireField(task, fields, field, "--map");
+    }
+    Map<String, String> columns = new LinkedHashMap<>();
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    for (Map.Entry<String, String> constant : constantFields.entrySet()) {
+      requireField(task, fields, constant.getKey(), "--set");
+      values.put(constant.getKey(), parseConstant(constant.getKey(), constant.getValue()));
+    }
+    for (String field : fields) {
+      if (!values.containsKey(field)) {
+        columns.put(field, fieldColumns.getOrDefault(field, field));
+      }
+    }
+    this.fieldColumns = Map.copyOf(columns);
+    this.constants = Map.copyOf(values);
+    this.idColumn = idColumn;
+  }
+
+  public Task task() {
+    return task;
+  }
+
+  public String model() {
+    return model;
+  }
+
+  /** The id column, or null. */
+  public String idColumn() {
+    return idColumn;
+  }
+
+  /** Field → column for every field read from the table (the required ones must exist). */
+  public Map<String, String> fieldColumns() {
+    return fieldColumns;
+  }
+
+  /** The field whose column must exist: the task's text, question or image. */
+  public String primaryField() {
+    return switch (task) {
+      case QA -> "question";
+      case IMAGE_CLASSIFICATION -> "image";
+      default -> "text";
+    };
+  }
+
+  /**
+   * The request of one row; {@code column} gives a column's value as JSON (null when absent or
+   * null).
+   */
+  public PendingItem item(Function<String, JsonNode> column) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    fieldColumns.forEach(
+        (field, name) -> {
+          JsonNode value = column.apply(name);
+          if (value != null && !value.isNull()) {
+            body.set(field, value);
+          }
+        });
+    constants.forEach(body::set);
+    body.put("model", model);
+    if (idColumn != null) {
+      JsonNode id = column.apply(idColumn);
+      if (id == null || id.isNull()) {
+        return PendingItem.invalid(task, model, "id (column '" + idColumn + "'): is required");
+      }
+    }
+    try {
+      TaskBody parsed = TaskBodyParser.parse(task, body);
+      if (parsed.batch()) {
+        throw new InvalidRequestException(
+            primaryField(),
+            "must be a string but got a list (a table row is one request; use a request file for batch bodies)");
+      }
+      return parsed.items().get(0).isValid()
+          ? PendingItem.valid(task, model, parsed.items().get(0).request())
+          : PendingItem.invalid(task, model, withColumn(parsed.items().get(0).error()));
+    } catch (InvalidRequestException e) {
+      return PendingItem.invalid(task, model, withColumn(e));
+    }
+  }
+
+  /** "text: is required" → "text (column 'title'): is required" when the column is named otherwise. */
+  private String withColumn(InvalidRequestException error) {
+    String field = error.field();
+    String base = field.replaceAll("\\[\\d+]$", "");
+    String column = fieldColumns.get(base);
+    if (column == null || column.equals(base)) {
+      return error.getMessage();
+    }
+    return field + " (column '" + column + "')" + error.getMessage().substring(field.length());
+  }
+
+  private static List<String> requestFields(Task task) {
+    return TaskBodyParser.fieldsOf(task).stream().filter(f -> !f.equals("model")).toList();
+  }
+
+  private static void requireField(Task task, List<String> fields, String field, String option) {
+    if (!fields.contains(field)) {
+      throw new IllegalArgumentException(
+          option + " " + field + ": " + task.apiName() + " has no field '" + field + "'; its fields are "
+              + String.join(", ", fields));
+    }
+  }
+
+  private static JsonNode parseConstant(String field, String value) {
+    try {
+      return Json.MAPPER.readTree(value);
+    } catch (JsonProcessingException e) {
+      // A bare word is a string: --set text=hello
+      return Json.MAPPER.getNodeFactory().textNode(value);
+    }
+  }
+}

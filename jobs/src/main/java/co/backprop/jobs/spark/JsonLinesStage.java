@@ -1,0 +1,128 @@
+package co.backprop.jobs.spark;
+
+import co.backprop.common.pipeline.CompletedRow;
+import co.backprop.common.pipeline.PendingRow;
+import co.backprop.jobs.JobPlan;
+import co.backprop.jobs.formats.LineFormat;
+import co.backprop.jobs.input.RequestLine;
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * A JSON-lines input read as text, so each line is parsed by the job (a bad line is an error row
+ * naming its line number, not a dropped record). Lines keep their order: partitions are byte ranges
+ * of the file, and when a file cannot be split (gzip) the numbered lines are range-partitioned.
+ */
+public final class JsonLinesStage {
+  /** What one pass over a partition found: non-blank lines, and (task/model) names asked for. */
+  public record PartitionSurvey(long lines, Set<String> models) implements Serializable {}
+
+  /** What the driver knows before inference: total rows, where each partition's lines start. */
+  public record Survey(long rows, long[] firstLine, Set<String> models) {}
+
+  private final JavaRDD<String> lines;
+
+  public JsonLinesStage(JavaSparkContext context, String input, int minPartitions) {
+    this.lines = context.textFile(input, minPartitions);
+  }
+
+  public int partitions() {
+    return lines.getNumPartitions();
+  }
+
+  /**
+   * One cheap pass before any model runs: counts lines (for progress and numbering) and, for a
+   * request file, collects the models the lines ask for so a missing model fails the job now.
+   */
+  public Survey survey(boolean requestFile, String defaultAccount) {
+    List<PartitionSurvey> partitions =
+        lines
+            .mapPartitions(
+                (Iterator<String> it) -> {
+                  long count = 0;
+                  Set<String> models = new TreeSet<>();
+                  long line = 0;
+                  while (it.hasNext()) {
+                    String text = it.next();
+                    line++;
+                    if (text.isBlank()) {
+                      continue;
+                    }
+                    count++;
+                    if (requestFile) {
+                      RequestLine request = RequestLine.read(line, text, defaultAccount);
+                      if (request.error() == null) {
+                        models.add(request.task().apiName() + "/" + request.model());
+                      }
+                    }
+                  }
+                  return Collections.singletonList(new PartitionSurvey(count, models)).iterator();
+                })
+            .collect();
+    long[] firstLine = new long[partitions.size()];
+    long rows = 0;
+    Set<String> models = new TreeSet<>();
+    for (int i = 0; i < partitions.size(); i++) {
+      firstLine[i] = rows;
+      rows += partitions.get(i).lines();
+      models.addAll(partitions.get(i).models());
+    }
+    return new Survey(rows, firstLine, models);
+  }
+
+  /**
+   * The output lines. Line numbers count non-blank lines from 1 across the whole input, so {@code
+   * line 17} in an error is the 17th request.
+   */
+  public <C> JavaRDD<String> run(Survey survey, int targetPartitions, LineFormat<C> format, PartitionRunner runner) {
+    long[] firstLine = survey.firstLine();
+    JavaRDD<Tuple2<Long, String>> numbered =
+        lines.mapPartitionsWithIndex(
+            (Integer partition, Iterator<String> it) -> Iterators.numberNonBlank(it, firstLine[partition]),
+            true);
+    if (lines.getNumPartitions() < targetPartitions && survey.rows() >= targetPartitions) {
+      numbered =
+          JavaPairRDD.fromJavaRDD(numbered)
+              .repartitionAndSortWithinPartitions(new LineRanges(survey.rows(), targetPartitions))
+              .map(pair -> pair);
+    }
+    return numbered.mapPartitions(
+        (Iterator<Tuple2<Long, String>> it) -> {
+          JobPlan plan = runner.plan();
+          Iterator<PendingRow<C>> pending = Iterators.map(it, pair -> format.read(pair._1(), pair._2(), plan));
+          Iterator<CompletedRow<C>> completed = runner.run(pending);
+          return Iterators.flatten(completed, row -> format.write(row, plan));
+        });
+  }
+
+  /** Line n (1-based) of {@code total} goes to partition (n-1)·partitions/total: ranges in order. */
+  static final class LineRanges extends Partitioner {
+    private final long total;
+    private final int partitions;
+
+    LineRanges(long total, int partitions) {
+      this.total = total;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long line = (Long) key;
+      return (int) Math.min(partitions - 1, (line - 1) * partitions / total);
+    }
+  }
+}

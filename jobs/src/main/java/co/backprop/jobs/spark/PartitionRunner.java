@@ -1,0 +1,62 @@
+package co.backprop.jobs.spark;
+
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.pipeline.CompletedRow;
+import co.backprop.common.pipeline.PartitionPipeline;
+import co.backprop.common.pipeline.PendingRow;
+import co.backprop.common.runner.ModelCache;
+import co.backprop.jobs.JobPlan;
+import java.io.Serializable;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * Runs one Spark partition through the pipeline on the executor: models come from the executor's
+ * {@link ModelCache} (loaded once per JVM from the broadcast spec, shared by concurrent tasks); the
+ * partition's runners are closed when the task ends, even when it fails.
+ */
+public final class PartitionRunner implements Serializable {
+  private final Broadcast<JobPlan> plan;
+  private final JobAccumulators accumulators;
+
+  public PartitionRunner(Broadcast<JobPlan> plan, JobAccumulators accumulators) {
+    this.plan = plan;
+    this.accumulators = accumulators;
+  }
+
+  public JobPlan plan() {
+    return plan.value();
+  }
+
+  public <C> Iterator<CompletedRow<C>> run(Iterator<PendingRow<C>> rows) {
+    JobPlan jobPlan = plan.value();
+    PartitionPipeline<C> pipeline =
+        new PartitionPipeline<>(
+            (task, name) -> {
+              ModelSpec spec = jobPlan.model(task, name);
+              return ModelCache.get(
+                  spec, jobPlan.runnerOptions(), () -> accumulators.modelLoaded(spec.qualifiedName()));
+            },
+            jobPlan.batchPolicy());
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> pipeline.close());
+    }
+    Iterator<CompletedRow<C>> completed = pipeline.process(rows);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return completed.hasNext();
+      }
+
+      @Override
+      public CompletedRow<C> next() {
+        CompletedRow<C> row = completed.next();
+        accumulators.rowDone();
+        return row;
+      }
+    };
+  }
+}

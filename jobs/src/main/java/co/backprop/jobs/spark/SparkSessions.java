@@ -1,0 +1,33 @@
+package co.backprop.jobs.spark;
+
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the job's Spark session: the embedded default is local Spark on every core. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * @param master the master URL, or null for spark-submit's (or {@code local[*]} when run outside
+   *     spark-submit)
+   * @param settings {@code --conf} pairs, applied last
+   */
+  public static SparkSession create(String appName, String master, Map<String, String> settings) {
+    SparkConf conf = new SparkConf(); // picks up spark.* set by spark-submit
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setIfMissing("spark.app.name", appName);
+    // The job prints its own rows-based progress; Spark's stage bar would fight it for the line.
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    if (conf.get("spark.master").startsWith("local")) {
+      // Running tasks report rows done in heartbeats: beat often enough for a live progress line.
+      conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
+    }
+    settings.forEach(conf::set);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,105 @@
+package co.backprop.jobs.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+
+import co.backprop.common.pipeline.CompletedRow;
+import co.backprop.common.pipeline.PendingRow;
+import co.backprop.jobs.formats.TableRows;
+import co.backprop.jobs.input.InputFormat;
+import co.backprop.jobs.input.TableMapping;
+import co.backprop.jobs.output.ResultColumns;
+import java.util.Iterator;
+import java.util.Set;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** A typed table (Parquet, ORC, CSV) read through Spark's readers, enriched row by row. */
+public final class TableStage {
+  /** Fields whose column must hold strings: anything else is a mapping mistake, not a bad row. */
+  private static final Set<String> STRING_FIELDS = Set.of("text", "question", "context", "image");
+  private static final String SEQUENCE = "__backprop_sequence";
+
+  private final Dataset<Row> input;
+
+  public TableStage(SparkSession spark, InputFormat format, String path) {
+    var reader = spark.read().format(format.sparkSource());
+    if (format == InputFormat.CSV) {
+      reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
+    }
+    this.input = reader.load(path);
+  }
+
+  public int partitions() {
+    return input.rdd().getNumPartitions();
+  }
+
+  public long count() {
+    return input.count();
+  }
+
+  /** Fails before any work when the mapping does not fit the table, saying what would. */
+  public void check(TableMapping mapping) {
+    StructType schema = input.schema();
+    Set<String> columns = Set.of(schema.fieldNames());
+    String columnList = String.join(", ", schema.fieldNames());
+    String primary = mapping.primaryField();
+    String primaryColumn = mapping.fieldColumns().get(primary);
+    if (primaryColumn != null && !columns.contains(primaryColumn)) {
+      throw new IllegalArgumentException(
+          "the input has no column '" + primaryColumn + "' for the field " + primary
+              + (primaryColumn.equals(primary) ? "; name one with --map " + primary + "=COLUMN" : "")
+              + "; its columns are: " + columnList);
+    }
+    if (mapping.idColumn() != null && !columns.contains(mapping.idColumn())) {
+      throw new IllegalArgumentException(
+          "--id-col " + mapping.idColumn() + ": the input has no such column; its columns are: " + columnList);
+    }
+    mapping.fieldColumns().forEach((field, column) -> {
+      if (STRING_FIELDS.contains(field) && columns.contains(column)) {
+        DataType type = schema.apply(column).dataType();
+        if (!type.equals(DataTypes.StringType)) {
+          throw new IllegalArgumentException(
+              "column '" + column + "' must be string for the field " + field + " but got " + type.simpleString());
+        }
+      }
+    });
+    for (String result : ResultColumns.names(mapping.task())) {
+      if (columns.contains(result)) {
+        throw new IllegalArgumentException(
+            "the input already has a column '" + result + "', which the results add ("
+                + String.join(", ", ResultColumns.names(mapping.task())) + "); rename or drop it first");
+      }
+    }
+  }
+
+  /** The input rows with result columns appended, in input order. */
+  public Dataset<Row> run(TableMapping mapping, int targetPartitions, PartitionRunner runner) {
+    Dataset<Row> rows = input;
+    if (partitions() < targetPartitions) {
+      // A small file is one partition: spread it over the cores, keeping row order.
+      rows =
+          input
+              .withColumn(SEQUENCE, monotonically_increasing_id())
+              .repartitionByRange(targetPartitions, col(SEQUENCE))
+              .sortWithinPartitions(SEQUENCE)
+              .drop(SEQUENCE);
+    }
+    TableRows tableRows = new TableRows(input.schema());
+    StructType outputSchema = tableRows.outputSchema(mapping);
+    return rows.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            it -> {
+              Iterator<PendingRow<Row>> pending = Iterators.map(it, row -> tableRows.read(row, mapping));
+              Iterator<CompletedRow<Row>> completed = runner.run(pending);
+              return Iterators.map(completed, tableRows::write);
+            },
+        Encoders.row(outputSchema));
+  }
+}
