@@ -194,7 +194,7 @@ public final class BatchJob {
   private double timed(long rows, JobAccumulators accumulators, Runnable write) {
     long start = System.nanoTime();
     if (options.progress()) {
-      try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), accumulators.rowsDoneId(), rows, System.err)) {
+      try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, rows, System.err)) {
         write.run();
       }
     } else {

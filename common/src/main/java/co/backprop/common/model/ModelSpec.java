@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import co.backprop.common.task.Task;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -35,8 +37,9 @@ public record ModelSpec(
     requireNonNull(kind, "kind is null");
     requireNonNull(engine, "engine is null");
     requireNonNull(location, "location is null");
-    files = Map.copyOf(requireNonNull(files, "files is null"));
-    options = options == null ? Map.of() : Map.copyOf(options);
+    // Insertion order kept: messages list files as the catalog does.
+    files = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(files, "files is null")));
+    options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     description = description == null ? "" : description;
     install = install == null ? "" : install;
   }

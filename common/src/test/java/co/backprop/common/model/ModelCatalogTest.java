@@ -19,7 +19,11 @@ class ModelCatalogTest {
         "OnnxRuntime",
         null,
         location,
-        Map.of("model", "model.onnx", "tokenizer", "tokenizer.json"),
+        new java.util.LinkedHashMap<>(Map.of("model", "model.onnx")) {
+          {
+            put("tokenizer", "tokenizer.json");
+          }
+        },
         null,
         install);
   }

@@ -22,11 +22,15 @@ import java.util.Map;
  * one loop, no Spark, no DJL. What a careful user would write by hand.
  */
 final class BareOnnxLoop implements AutoCloseable {
-  private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+  private final OrtEnvironment environment;
   private final OrtSession session;
   private final HuggingFaceTokenizer tokenizer;
 
   BareOnnxLoop(Path model, Path tokenizerFile, int maxLength, int intraOpThreads) throws Exception {
+    // DJL's engine creates the process-wide ORT environment with its own settings; start it first
+    // so both sides share that one environment (ORT allows a single one per process).
+    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+    this.environment = OrtEnvironment.getEnvironment();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(intraOpThreads);
     options.setInterOpNumThreads(1);
@@ -38,6 +42,11 @@ final class BareOnnxLoop implements AutoCloseable {
             .optTruncation(true)
             .optPadding(false)
             .build();
+  }
+
+  /** Tokens per sentence (special tokens included), as the model sees them. */
+  int[] tokenCounts(List<String> sentences) {
+    return sentences.stream().mapToInt(s -> tokenizer.encode(s).getIds().length).toArray();
   }
 
   /** Embeds every sentence in batches of {@code batchSize}; returns how many were embedded. */

@@ -52,6 +52,9 @@ public final class VectorisationBenchmark {
     double bareFirst;
     double bareSorted;
     try (BareOnnxLoop loop = new BareOnnxLoop(files.get("model"), files.get("tokenizer"), 256, threads)) {
+      int[] tokens = loop.tokenCounts(texts);
+      out.printf(Locale.ROOT, "  sentences: mean %.1f tokens, max %d%n",
+          java.util.Arrays.stream(tokens).average().orElse(0), java.util.Arrays.stream(tokens).max().orElse(0));
       loop.run(texts.subList(0, Math.min(200, texts.size())), bareBatch, false); // warm-up
       bareFirst = rate(() -> loop.run(texts, bareBatch, false));
       bareSorted = rate(() -> loop.run(texts, bareBatch, true));

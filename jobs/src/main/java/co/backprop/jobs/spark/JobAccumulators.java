@@ -38,6 +38,11 @@ public final class JobAccumulators implements Serializable {
     return rowsDone.id();
   }
 
+  /** Rows done by finished tasks, as merged on the driver. */
+  public long rowsDone() {
+    return rowsDone.value();
+  }
+
   /** One entry per model load: which model, on which executor JVM. */
   public List<String> modelLoads() {
     return List.copyOf(modelLoads.value());

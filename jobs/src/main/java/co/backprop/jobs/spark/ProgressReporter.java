@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
@@ -21,6 +22,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
   private final SparkContext context;
   private final long accumulatorId;
+  private final LongSupplier settled;
   private final long total;
   private final PrintStream out;
   private final boolean terminal;
@@ -30,9 +32,15 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final long started = System.nanoTime();
   private volatile boolean stopped;
 
-  public ProgressReporter(SparkContext context, long accumulatorId, long total, PrintStream out) {
+  /**
+   * @param accumulatorId the rows-done accumulator, as tasks and heartbeats report it
+   * @param settled the accumulator's value on the driver: exact once tasks have finished (listener
+   *     events arrive later, asynchronously)
+   */
+  public ProgressReporter(SparkContext context, long accumulatorId, LongSupplier settled, long total, PrintStream out) {
     this.context = context;
     this.accumulatorId = accumulatorId;
+    this.settled = settled;
     this.total = total;
     this.out = out;
     this.terminal = System.console() != null;
@@ -44,11 +52,11 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   /** Rows done so far: finished tasks plus what running tasks last reported. */
   public long done() {
-    long done = finished.get();
+    long reported = finished.get();
     for (long value : running.values()) {
-      done += value;
+      reported += value;
     }
-    return Math.min(done, total);
+    return Math.min(Math.max(reported, settled.getAsLong()), total);
   }
 
   @Override
@@ -116,9 +124,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     stopped = true;
     printer.interrupt();
     context.removeSparkListener(this);
-    if (terminal) {
-      out.print("\r" + line() + "   \n");
-      out.flush();
-    }
+    out.print((terminal ? "\r" : "") + line() + "   \n");
+    out.flush();
   }
 }

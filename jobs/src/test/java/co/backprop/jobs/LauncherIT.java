@@ -1,0 +1,109 @@
+package co.backprop.jobs;
+
+import static co.backprop.jobs.JobTestSupport.readJsonLines;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.backprop.common.task.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/backprop as a user runs it: the shaded application jar through Spark's SparkSubmit in a new
+ * JVM, on the bundled samples. Runs after `package` (failsafe), against the jar CI just built.
+ */
+class LauncherIT {
+  private static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+
+  @TempDir Path work;
+
+  record Run(int exitCode, String out, String err) {}
+
+  private Run backprop(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(REPO.resolve("bin/backprop").toString());
+    command.addAll(List.of(args));
+    Path out = work.resolve("stdout.txt");
+    Path err = work.resolve("stderr.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().put("BACKPROP_NO_BUILD", "1");
+    Process process = builder.start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/backprop finished").isTrue();
+    return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  @Test
+  void vectorisesTheBundledCatalogueAndPrintsWhereResultsAndUsageAre() throws Exception {
+    String output = work.resolve("products").toString();
+    Run run =
+        backprop("job", "--task", "text-vectorisation", "--input", REPO.resolve("datasets/products.jsonl").toString(),
+            "--output", output, "--map", "text=title", "--id-col", "sku", "--account", "demo");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("text-vectorisation job done: 300 input rows -> 300 results (300 ok, 0 error)")
+        .contains("results:     file:" + output + "/results")
+        .contains("usage:       file:" + output + "/usage")
+        .containsPattern("demo \\d{4}-\\d{2} text-vectorisation/english: 300 requests, [0-9.]+ compute seconds");
+    assertThat(run.err()).contains("progress: 300 / 300 rows (100%)");
+    List<JsonNode> rows = readJsonLines(output + "/results");
+    assertThat(rows).hasSize(300);
+    assertThat(rows.get(0).get("sku").asText()).isEqualTo("SKU-00001");
+    assertThat(rows.get(299).get("sku").asText()).isEqualTo("SKU-00300");
+    assertThat(rows).allSatisfy(row -> assertThat(row.get("vector")).hasSize(384));
+    JsonNode summary = Json.MAPPER.readTree(Path.of(output, "summary.json").toFile());
+    assertThat(summary.get("ok").asLong()).isEqualTo(300);
+    assertThat(summary.get("usage").get(0).get("requests").asLong()).isEqualTo(300);
+  }
+
+  @Test
+  void runsTheRequestSampleIntoParquet() throws Exception {
+    String output = work.resolve("requests").toString();
+    Run run =
+        backprop("job", "--input", REPO.resolve("datasets/requests.jsonl").toString(), "--output", output,
+            "--output-format", "parquet", "--no-progress");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    // 27 single bodies and 9 batch bodies of 3: 54 results, two of them the sample's deliberate mistakes.
+    assertThat(run.out()).contains("request-file job done: 36 input rows -> 54 results (52 ok, 2 error)");
+    assertThat(run.out()).contains("model: unknown model 'multilingual-v9' for text-vectorisation");
+    assertThat(run.out()).contains("text: must not be empty");
+    assertThat(Files.list(Path.of(output, "results")).anyMatch(p -> p.toString().endsWith(".parquet"))).isTrue();
+  }
+
+  @Test
+  void anUnknownModelFailsAtOnceWithTheKnownNames() throws Exception {
+    Run run =
+        backprop("job", "--task", "text-vectorisation", "--model", "klingon", "--input",
+            REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("x").toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("error: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english");
+    assertThat(work.resolve("x")).doesNotExist();
+  }
+
+  @Test
+  void aMissingModelSaysWhereItLookedAndHowToInstallIt() throws Exception {
+    Path catalog = work.resolve("models.json");
+    Files.writeString(
+        catalog,
+        """
+        {"models": [{"task": "text-vectorisation", "name": "english", "kind": "sentence-embedding",
+          "engine": "OnnxRuntime", "location": "%s", "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+          "install": "bin/backprop models fetch english"}]}
+        """.formatted(work.resolve("store/english")));
+    Run run =
+        backprop("job", "--task", "text-vectorisation", "--catalog", catalog.toString(), "--input",
+            REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("y").toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json not found in the folder "
+            + work.resolve("store/english") + ". To install it: bin/backprop models fetch english");
+  }
+}
