@@ -24,7 +24,6 @@ import co.backprop.jobs.spark.ProgressReporter;
 import co.backprop.jobs.spark.TableStage;
 import co.backprop.jobs.usage.UsageTally;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -57,13 +56,11 @@ public final class BatchJob {
 
   private final SparkSession spark;
   private final JobOptions options;
-  private final PrintStream out;
   private final ModelCatalog catalog;
 
-  public BatchJob(SparkSession spark, JobOptions options, PrintStream out) {
+  public BatchJob(SparkSession spark, JobOptions options) {
     this.spark = spark;
     this.options = options;
-    this.out = out;
     this.catalog = catalog(options);
   }
 
@@ -84,6 +81,21 @@ public final class BatchJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputFormat format = options.format() != null ? options.format() : InputFormat.detect(options.input(), hadoop);
     InputFormat outputFormat = options.outputFormat() != null ? options.outputFormat() : format;
+    requireFormats(format, outputFormat);
+    TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
+    OutputPaths paths = OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
+    JobAccumulators accumulators = new JobAccumulators(context());
+    Written written =
+        format == InputFormat.JSONL
+            ? runJsonLines(mapping, outputFormat, paths, accumulators)
+            : runTable(format, mapping, outputFormat, paths, accumulators);
+    return summarise(started, format, outputFormat, paths, written, accumulators);
+  }
+
+  /** Input rows, and the wall time of the pass that ran the models and wrote the results. */
+  private record Written(long rows, double seconds) {}
+
+  private void requireFormats(InputFormat format, InputFormat outputFormat) {
     if (format != InputFormat.JSONL && !options.tableMode()) {
       throw new IllegalArgumentException(
           "a request file must be JSON lines (id, account, task, model, body); to enrich a "
@@ -94,34 +106,40 @@ public final class BatchJob {
           "results cannot be written as csv (vectors and probabilities do not fit in it); "
               + "pass --output-format jsonl or parquet");
     }
-    TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
-    OutputPaths paths = OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
-    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JobAccumulators accumulators = new JobAccumulators(context);
-    int targetPartitions = options.partitions() > 0 ? options.partitions() : context.defaultParallelism() * 3;
+  }
 
-    long rows;
-    double inferenceSeconds;
-    if (format == InputFormat.JSONL) {
-      JsonLinesStage stage = new JsonLinesStage(context, options.input(), targetPartitions);
-      JsonLinesStage.Survey survey = stage.survey(!options.tableMode(), options.account());
-      rows = survey.rows();
-      PartitionRunner runner = new PartitionRunner(context.broadcast(plan(survey, mapping)), accumulators);
-      JavaRDD<String> lines =
-          options.tableMode()
-              ? stage.run(survey, targetPartitions, new TableLines(), runner)
-              : stage.run(survey, targetPartitions, new RequestLines(), runner);
-      inferenceSeconds = timed(rows, accumulators, () -> writeLines(lines, outputFormat, paths));
-    } else {
-      TableStage stage = new TableStage(spark, format, options.input());
-      stage.check(mapping);
-      rows = stage.count();
-      PartitionRunner runner = new PartitionRunner(context.broadcast(plan(mapping)), accumulators);
-      Dataset<Row> results = stage.run(mapping, targetPartitions, runner);
-      inferenceSeconds =
-          timed(rows, accumulators, () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
-    }
-    return summarise(started, format, outputFormat, paths, rows, inferenceSeconds, accumulators);
+  private Written runJsonLines(
+      TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators) {
+    int partitions = targetPartitions();
+    JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
+    JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
+    PartitionRunner runner = new PartitionRunner(context().broadcast(plan(survey, mapping)), accumulators);
+    JavaRDD<String> lines =
+        mapping != null
+            ? stage.run(survey, partitions, new TableLines(), runner)
+            : stage.run(survey, partitions, new RequestLines(), runner);
+    return timed(survey.rows(), accumulators, () -> writeLines(lines, outputFormat, paths));
+  }
+
+  private Written runTable(
+      InputFormat format, TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators) {
+    TableStage stage = new TableStage(spark, format, options.input());
+    stage.check(mapping);
+    PartitionRunner runner = new PartitionRunner(context().broadcast(plan(mapping)), accumulators);
+    Dataset<Row> results = stage.run(mapping, targetPartitions(), runner);
+    return timed(
+        stage.count(),
+        accumulators,
+        () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
+  }
+
+  private JavaSparkContext context() {
+    return JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  /** Enough partitions to keep every core busy to the end: three per core unless told. */
+  private int targetPartitions() {
+    return options.partitions() > 0 ? options.partitions() : context().defaultParallelism() * 3;
   }
 
   private static ModelCatalog catalog(JobOptions options) {
@@ -190,8 +208,8 @@ public final class BatchJob {
     paths.deleteStaging();
   }
 
-  /** Runs the writing action with a progress line; returns its wall time in seconds. */
-  private double timed(long rows, JobAccumulators accumulators, Runnable write) {
+  /** Runs the writing action with a progress line, timing it. */
+  private Written timed(long rows, JobAccumulators accumulators, Runnable write) {
     long start = System.nanoTime();
     if (options.progress()) {
       try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, rows, System.err)) {
@@ -200,25 +218,25 @@ public final class BatchJob {
     } else {
       write.run();
     }
-    return (System.nanoTime() - start) / 1e9;
+    return new Written(rows, (System.nanoTime() - start) / 1e9);
   }
 
   private JobSummary summarise(
-      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, long rows, double seconds,
+      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, Written written,
       JobAccumulators accumulators) {
-    Dataset<Row> written = readResults(outputFormat, paths).cache();
+    Dataset<Row> results = readResults(outputFormat, paths).cache();
     try {
       Map<String, Long> byStatus = new LinkedHashMap<>();
-      written.groupBy(ResultColumns.STATUS).count().collectAsList().forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+      results.groupBy(ResultColumns.STATUS).count().collectAsList().forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
       Map<String, Long> topErrors = new LinkedHashMap<>();
-      written.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
+      results.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
           .orderBy(desc("count")).limit(5).collectAsList().forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
       List<String> devices =
-          written.filter(col(ResultColumns.DEVICE).isNotNull()).select(ResultColumns.DEVICE).distinct()
+          results.filter(col(ResultColumns.DEVICE).isNotNull()).select(ResultColumns.DEVICE).distinct()
               .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
       Dataset<Row> usage =
           UsageTally.tally(
-              written,
+              results,
               PERIOD.format(started),
               options.tableMode() ? options.account() : null,
               options.tableMode() ? options.task().apiName() : null);
@@ -230,14 +248,14 @@ public final class BatchJob {
               options.input(), options.output(), paths.results(), paths.usage(),
               options.tableMode() ? options.task().apiName() : "request-file",
               format.name().toLowerCase(), outputFormat.name().toLowerCase(), started.toString(),
-              rows, ok + error, ok, error, topErrors, devices, accumulators.modelLoads(),
-              seconds, rows / Math.max(seconds, 1e-9), UsageTally.collect(usage));
+              written.rows(), ok + error, ok, error, topErrors, devices, accumulators.modelLoads(),
+              written.seconds(), written.rows() / Math.max(written.seconds(), 1e-9), UsageTally.collect(usage));
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the job summary", e);
     } finally {
-      written.unpersist();
+      results.unpersist();
     }
   }
 

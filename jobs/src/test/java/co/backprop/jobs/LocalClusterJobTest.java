@@ -8,9 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.backprop.common.task.Task;
 import co.backprop.jobs.spark.SparkSessions;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +55,7 @@ class LocalClusterJobTest {
             .optIdColumn("id")
             .optPartitions(6)
             .build();
-    return new BatchJob(spark, options, new PrintStream(new ByteArrayOutputStream())).run();
+    return new BatchJob(spark, options).run();
   }
 
   @Test

@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -34,10 +32,7 @@ class RequestFileJobTest {
   }
 
   private JobSummary run(Path input, String output) {
-    return new BatchJob(
-            spark,
-            JobOptions.builder(input.toString(), work.resolve(output).toString()).optAccount("house").build(),
-            new PrintStream(new ByteArrayOutputStream()))
+    return new BatchJob(spark, JobOptions.builder(input.toString(), work.resolve(output).toString()).optAccount("house").build())
         .run();
   }
 

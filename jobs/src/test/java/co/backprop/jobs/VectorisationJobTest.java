@@ -13,8 +13,6 @@ import co.backprop.common.runner.ModelCache;
 import co.backprop.common.task.Task;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +47,7 @@ class VectorisationJobTest {
   }
 
   private JobSummary run(JobOptions options) {
-    return new BatchJob(spark, options, new PrintStream(new ByteArrayOutputStream())).run();
+    return new BatchJob(spark, options).run();
   }
 
   private JobOptions.Builder vectorise(Path input, String output) {

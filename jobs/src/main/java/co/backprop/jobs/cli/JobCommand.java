@@ -116,7 +116,7 @@ public final class JobCommand implements Callable<Integer> {
     String name = "backprop " + (task == null ? "request file" : task.apiName()) + " " + input;
     SparkSession spark = SparkSessions.create(name, master, sparkSettings);
     try {
-      JobSummary summary = new BatchJob(spark, options, System.out).run();
+      JobSummary summary = new BatchJob(spark, options).run();
       summary.print(System.out);
       return 0;
     } finally {
