@@ -80,7 +80,7 @@ public final class BatchJob {
     Instant started = Instant.now();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputFormat format = options.format() != null ? options.format() : InputFormat.detect(options.input(), hadoop);
-    InputFormat outputFormat = options.outputFormat() != null ? options.outputFormat() : format;
+    InputFormat outputFormat = outputFormat(format);
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
     OutputPaths paths = OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
@@ -90,6 +90,14 @@ public final class BatchJob {
             ? runJsonLines(mapping, outputFormat, paths, accumulators)
             : runTable(format, mapping, outputFormat, paths, accumulators);
     return summarise(started, format, outputFormat, paths, written, accumulators);
+  }
+
+  /** The input's format, except CSV, which cannot hold vectors: JSON lines then. */
+  private InputFormat outputFormat(InputFormat format) {
+    if (options.outputFormat() != null) {
+      return options.outputFormat();
+    }
+    return format == InputFormat.CSV ? InputFormat.JSONL : format;
   }
 
   /** Input rows, and the wall time of the pass that ran the models and wrote the results. */

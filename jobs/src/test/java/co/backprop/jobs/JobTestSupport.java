@@ -66,14 +66,4 @@ final class JobTestSupport {
     }
     return vector;
   }
-
-  static double cosine(float[] a, float[] b) {
-    double dot = 0, normA = 0, normB = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      normA += a[i] * a[i];
-      normB += b[i] * b[i];
-    }
-    return dot / Math.sqrt(normA * normB);
-  }
 }

@@ -1,6 +1,6 @@
 package co.backprop.jobs;
 
-import static co.backprop.jobs.JobTestSupport.cosine;
+import static co.backprop.common.runner.Vectors.cosine;
 import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static co.backprop.jobs.JobTestSupport.vector;
 import static co.backprop.jobs.JobTestSupport.writeLines;
@@ -182,6 +182,25 @@ class VectorisationJobTest {
     assertThat(bySku.get(5L).getList(5)).hasSize(384);
     assertThat(bySku.get(5L).getDouble(2)).isEqualTo(15.0);
     assertThat(summary.usage()).extracting(Usage::requests).containsExactly(30L);
+  }
+
+  @Test
+  void aCsvTableWithQuotedFieldsIsEnrichedIntoJsonLines() {
+    Path input =
+        writeLines(
+            work.resolve("products.csv"),
+            "sku,title,price",
+            "A1,\"Kettle, stainless steel\",20",
+            "A2,\"Desk lamp \"\"Aurora\"\"\",35",
+            "A3,,10");
+    JobSummary summary = run(vectorise(input, "csv").optFieldColumns(Map.of("text", "title")).optIdColumn("sku").build());
+    assertThat(summary.outputFormat()).isEqualTo("jsonl");
+    List<JsonNode> rows = readJsonLines(summary.resultsPath());
+    assertThat(rows).extracting(r -> r.get("sku").asText()).containsExactly("A1", "A2", "A3");
+    assertThat(rows.get(0).get("title").asText()).isEqualTo("Kettle, stainless steel");
+    assertThat(rows.get(1).get("title").asText()).isEqualTo("Desk lamp \"Aurora\"");
+    assertThat(rows).extracting(r -> r.get("status").asText()).containsExactly("ok", "ok", "error");
+    assertThat(rows.get(2).get("error").asText()).isEqualTo("text (column 'title'): is required");
   }
 
   @Test

@@ -32,16 +32,6 @@ class SentenceEmbeddingModelTest {
     model.close();
   }
 
-  static double cosine(float[] a, float[] b) {
-    double dot = 0, normA = 0, normB = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      normA += a[i] * a[i];
-      normB += b[i] * b[i];
-    }
-    return dot / Math.sqrt(normA * normB);
-  }
-
   private static List<float[]> embed(String... texts) {
     try (SentenceEmbeddingRunner runner = model.newRunner()) {
       List<EncodedText> batch = java.util.Arrays.stream(texts).map(t -> runner.prepare(new TextRequest(t, null))).toList();
@@ -53,8 +43,8 @@ class SentenceEmbeddingModelTest {
   void reproducesTheSentenceTransformersSimilarities() {
     List<float[]> vectors = embed(WEATHER, SUNNY, STADIUM);
     assertThat(vectors.get(0)).hasSize(384);
-    assertThat(cosine(vectors.get(0), vectors.get(1))).isCloseTo(0.6660, within(0.001));
-    assertThat(cosine(vectors.get(0), vectors.get(2))).isCloseTo(0.1046, within(0.001));
+    assertThat(Vectors.cosine(vectors.get(0), vectors.get(1))).isCloseTo(0.6660, within(0.001));
+    assertThat(Vectors.cosine(vectors.get(0), vectors.get(2))).isCloseTo(0.1046, within(0.001));
   }
 
   @Test
@@ -71,7 +61,7 @@ class SentenceEmbeddingModelTest {
   void paddingInABatchDoesNotChangeAVector() {
     float[] alone = embed(WEATHER).get(0);
     float[] padded = embed(WEATHER, "A much longer sentence that makes the batch pad the first one by many tokens.").get(0);
-    assertThat(cosine(alone, padded)).isCloseTo(1.0, within(1e-5));
+    assertThat(Vectors.cosine(alone, padded)).isCloseTo(1.0, within(1e-5));
   }
 
   @Test
