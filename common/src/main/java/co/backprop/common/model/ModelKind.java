@@ -2,24 +2,34 @@ package co.backprop.common.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import co.backprop.common.task.Task;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** How a model is run; one runner per kind. */
 public enum ModelKind {
-  SENTENCE_EMBEDDING("sentence-embedding"),
-  ZERO_SHOT_EMBEDDING("zero-shot-embedding"),
-  NLI_ZERO_SHOT("nli-zero-shot"),
-  SEQUENCE_CLASSIFICATION("sequence-classification"),
-  EXTRACTIVE_QA("extractive-qa"),
-  CAUSAL_LM("causal-lm"),
-  SEQ2SEQ("seq2seq"),
-  CLIP("clip");
+  SENTENCE_EMBEDDING("sentence-embedding", Task.TEXT_VECTORISATION),
+  ZERO_SHOT_EMBEDDING("zero-shot-embedding", Task.TEXT_CLASSIFICATION, Task.EMOTION),
+  NLI_ZERO_SHOT("nli-zero-shot", Task.TEXT_CLASSIFICATION, Task.EMOTION),
+  SEQUENCE_CLASSIFICATION("sequence-classification", Task.TEXT_CLASSIFICATION, Task.EMOTION),
+  EXTRACTIVE_QA("extractive-qa", Task.QA),
+  EXTRACTIVE_SUMMARY("extractive-summary", Task.SUMMARISATION),
+  CAUSAL_LM("causal-lm", Task.TEXT_GENERATION),
+  SEQ2SEQ("seq2seq", Task.TEXT_GENERATION, Task.SUMMARISATION, Task.QA, Task.EMOTION),
+  CLIP("clip", Task.IMAGE_CLASSIFICATION);
 
   private final String catalogName;
+  private final Set<Task> tasks;
 
-  ModelKind(String catalogName) {
+  ModelKind(String catalogName, Task... tasks) {
     this.catalogName = catalogName;
+    this.tasks = Set.of(tasks);
+  }
+
+  /** The tasks a model of this kind can answer. */
+  public Set<Task> tasks() {
+    return tasks;
   }
 
   @JsonValue

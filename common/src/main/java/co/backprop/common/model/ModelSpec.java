@@ -44,6 +44,13 @@ public record ModelSpec(
     install = install == null ? "" : install;
   }
 
+  /** What identifies the weights in memory: specs that share it share one loaded copy. */
+  public record Weights(String engine, String location, Map<String, String> files) implements Serializable {}
+
+  public Weights weights() {
+    return new Weights(engine, location, files);
+  }
+
   /** {@code text-vectorisation/english}: how messages and logs name a model. */
   public String qualifiedName() {
     return task.apiName() + "/" + name;

@@ -1,15 +1,42 @@
 package co.backprop.common.runner;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.function.Supplier;
+
 /**
- * A model loaded once in a JVM and shared by its concurrent tasks. Each task opens its own {@link
- * ModelRunner}; the weights are not copied.
+ * A catalog model ready in this JVM, shared by its concurrent tasks: each task opens its own
+ * {@link ModelRunner}; the weights underneath are not copied.
  */
-public interface LoadedModel extends AutoCloseable {
-  ModelRunner<?> newRunner();
+public final class LoadedModel implements AutoCloseable {
+  private final String device;
+  private final Supplier<ModelRunner<?>> runners;
+  private final AutoCloseable resources;
+
+  /**
+   * @param resources what this model owns beyond the shared weights (e.g. its tokenizer)
+   */
+  public LoadedModel(String device, Supplier<ModelRunner<?>> runners, AutoCloseable resources) {
+    this.device = requireNonNull(device, "device is null");
+    this.runners = requireNonNull(runners, "runners is null");
+    this.resources = requireNonNull(resources, "resources is null");
+  }
+
+  public ModelRunner<?> newRunner() {
+    return runners.get();
+  }
 
   /** The device the model runs on, as results record it: {@code cpu} or {@code gpu:N}. */
-  String device();
+  public String device() {
+    return device;
+  }
 
   @Override
-  void close();
+  public void close() {
+    try {
+      resources.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot close a model", e);
+    }
+  }
 }

@@ -4,16 +4,22 @@ import co.backprop.common.model.ModelSpec;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The models loaded in this JVM, keyed by (spec, options): on a Spark executor every task asks here,
- * the first one loads, concurrent ones wait for it, and later ones reuse it. Models stay loaded for
- * the life of the JVM (an executor runs one application's tasks) and are closed at shutdown.
+ * The models loaded in this JVM. On a Spark executor every task asks here: the first loads, the
+ * concurrent ones wait for it, later ones reuse it. Weights are keyed by their files, so the catalog
+ * entries that run on the same files (MiniLM for vectorisation, zero-shot classification, emotion
+ * and summaries) share one copy. Models stay loaded for the life of the JVM (an executor serves one
+ * application) and are closed at shutdown.
  */
 public final class ModelCache {
-  private record Key(ModelSpec spec, RunnerOptions options) {}
+  private record WeightsKey(ModelSpec.Weights weights, RunnerOptions options) {}
 
-  private static final Map<Key, Slot> SLOTS = new ConcurrentHashMap<>();
+  private record ModelKey(ModelSpec spec, RunnerOptions options) {}
+
+  private static final Map<WeightsKey, Slot<TransformerModel>> WEIGHTS = new ConcurrentHashMap<>();
+  private static final Map<ModelKey, Slot<LoadedModel>> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   static {
@@ -23,41 +29,59 @@ public final class ModelCache {
   private ModelCache() {}
 
   /**
-   * The loaded model; {@code onLoad} runs only in the call that actually loads it (this is how a
-   * job counts loads across executor JVMs).
+   * The loaded model; {@code onLoad} runs only in the call that actually loads weights (this is how
+   * a job counts loads across executor JVMs).
    */
   public static LoadedModel get(ModelSpec spec, RunnerOptions options, Runnable onLoad) {
-    return SLOTS.computeIfAbsent(new Key(spec, options), key -> new Slot()).get(spec, options, onLoad);
+    return MODELS
+        .computeIfAbsent(new ModelKey(spec, options), key -> new Slot<>())
+        .get(() -> ModelLoader.load(spec, weights(spec, options, onLoad)));
   }
 
-  /** How many times this JVM has loaded a model. */
+  private static TransformerModel weights(ModelSpec spec, RunnerOptions options, Runnable onLoad) {
+    return WEIGHTS
+        .computeIfAbsent(new WeightsKey(spec.weights(), options), key -> new Slot<>())
+        .get(
+            () -> {
+              TransformerModel weights = ModelLoader.loadWeights(spec, options);
+              LOADS.incrementAndGet();
+              onLoad.run();
+              return weights;
+            });
+  }
+
+  /** How many times this JVM has loaded weights. */
   public static int loads() {
     return LOADS.get();
   }
 
   /** Closes and forgets every model (tests; shutdown). */
   public static synchronized void closeAll() {
-    SLOTS.values().forEach(Slot::close);
-    SLOTS.clear();
+    MODELS.values().forEach(Slot::close);
+    MODELS.clear();
+    WEIGHTS.values().forEach(Slot::close);
+    WEIGHTS.clear();
   }
 
-  /** One model's place in the cache; a failed load leaves it empty so a retry tries again. */
-  private static final class Slot {
-    private LoadedModel model;
+  /** One value's place in the cache; a failed load leaves it empty so a retry tries again. */
+  private static final class Slot<T extends AutoCloseable> {
+    private T value;
 
-    synchronized LoadedModel get(ModelSpec spec, RunnerOptions options, Runnable onLoad) {
-      if (model == null) {
-        model = ModelLoader.load(spec, options);
-        LOADS.incrementAndGet();
-        onLoad.run();
+    synchronized T get(Supplier<T> load) {
+      if (value == null) {
+        value = load.get();
       }
-      return model;
+      return value;
     }
 
     synchronized void close() {
-      if (model != null) {
-        model.close();
-        model = null;
+      if (value != null) {
+        try {
+          value.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("cannot close a cached model", e);
+        }
+        value = null;
       }
     }
   }

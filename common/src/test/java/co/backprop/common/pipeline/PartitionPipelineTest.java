@@ -8,7 +8,8 @@ import co.backprop.common.runner.EncodedText;
 import co.backprop.common.runner.LoadedModel;
 import co.backprop.common.runner.ModelRunner;
 import co.backprop.common.runner.RunnerOptions;
-import co.backprop.common.runner.SentenceEmbeddingModel;
+import co.backprop.common.runner.ModelCache;
+import co.backprop.common.runner.SentenceEmbeddingRunner;
 import co.backprop.common.task.SingleRequest;
 import co.backprop.common.task.Task;
 import co.backprop.common.task.TaskOutput;
@@ -17,23 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PartitionPipelineTest {
-  private static SentenceEmbeddingModel minilm;
+  private static LoadedModel minilm;
 
   @BeforeAll
   static void load() {
-    minilm =
-        SentenceEmbeddingModel.load(
-            ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english"), RunnerOptions.cpu(1));
-  }
-
-  @AfterAll
-  static void close() {
-    minilm.close();
+    minilm = ModelCache.get(ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english"), RunnerOptions.cpu(1), () -> {});
   }
 
   private static List<String> sentencesOfMixedLength(int count) {
@@ -67,7 +60,7 @@ class PartitionPipelineTest {
     List<CompletedRow<Integer>> completed = run((task, model) -> minilm, new BatchPolicy(200, 16, 50), rows);
 
     assertThat(completed).extracting(CompletedRow::carrier).containsExactlyElementsOf(IntStream.range(0, 120).boxed().toList());
-    try (ModelRunner<EncodedText> alone = minilm.newRunner()) {
+    try (SentenceEmbeddingRunner alone = (SentenceEmbeddingRunner) minilm.newRunner()) {
       for (int i : new int[] {0, 37, 119}) {
         float[] expected = ((TaskOutput.Vector) alone.run(List.of(alone.prepare(new TextRequest(sentences.get(i), null)))).get(0)).values();
         float[] actual = ((TaskOutput.Vector) completed.get(i).results().get(0).output()).values();
@@ -112,7 +105,7 @@ class PartitionPipelineTest {
   }
 
   /** A runner that fails any batch holding the text "boom": the pipeline must isolate that row. */
-  private static final class FailsOnBoom implements LoadedModel, ModelRunner<EncodedText> {
+  private static final class FailsOnBoom implements ModelRunner<EncodedText> {
     final List<Integer> batchSizes = new ArrayList<>();
 
     @Override
@@ -130,14 +123,8 @@ class PartitionPipelineTest {
       return batch.stream().map(t -> (TaskOutput) new TaskOutput.Vector(new float[] {1})).toList();
     }
 
-    @Override
-    public ModelRunner<?> newRunner() {
-      return this;
-    }
-
-    @Override
-    public String device() {
-      return "cpu";
+    LoadedModel loaded() {
+      return new LoadedModel("cpu", () -> this, () -> {});
     }
 
     @Override
@@ -148,7 +135,7 @@ class PartitionPipelineTest {
   void aRowThatBreaksItsBatchFailsAloneAndTheOthersSucceed() {
     FailsOnBoom model = new FailsOnBoom();
     List<PendingRow<Integer>> rows = List.of(row(0, "a"), row(1, "boom"), row(2, "c"));
-    List<CompletedRow<Integer>> completed = run((task, name) -> model, BatchPolicy.DEFAULT, rows);
+    List<CompletedRow<Integer>> completed = run((task, name) -> model.loaded(), BatchPolicy.DEFAULT, rows);
     assertThat(completed).extracting(r -> r.results().get(0).status()).containsExactly("ok", "error", "ok");
     assertThat(completed.get(1).results().get(0).error()).isEqualTo("inference failed: engine rejected the input");
     assertThat(model.batchSizes).containsExactly(3, 1, 1, 1);

@@ -14,29 +14,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The bundled all-MiniLM-L6-v2 against the sentence-transformers reference numbers. */
-class SentenceEmbeddingModelTest {
+class SentenceEmbeddingRunnerTest {
   static final String WEATHER = "The weather is lovely today.";
   static final String SUNNY = "It's so sunny outside!";
   static final String STADIUM = "He drove to the stadium.";
 
-  private static SentenceEmbeddingModel model;
+  private static SentenceEmbeddingRunner runner;
 
   @BeforeAll
   static void load() {
     ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
-    model = SentenceEmbeddingModel.load(english, RunnerOptions.cpu(1));
+    runner = (SentenceEmbeddingRunner) ModelCache.get(english, RunnerOptions.cpu(1), () -> {}).newRunner();
   }
 
   @AfterAll
   static void close() {
-    model.close();
+    runner.close();
   }
 
   private static List<float[]> embed(String... texts) {
-    try (SentenceEmbeddingRunner runner = model.newRunner()) {
-      List<EncodedText> batch = java.util.Arrays.stream(texts).map(t -> runner.prepare(new TextRequest(t, null))).toList();
-      return runner.run(batch).stream().map(o -> ((TaskOutput.Vector) o).values()).toList();
-    }
+    List<EncodedText> batch = java.util.Arrays.stream(texts).map(SentenceEmbeddingRunnerTest::encode).toList();
+    return runner.run(batch).stream().map(o -> ((TaskOutput.Vector) o).values()).toList();
+  }
+
+  private static EncodedText encode(String text) {
+    return runner.prepare(new TextRequest(text, null));
   }
 
   @Test
@@ -66,15 +68,15 @@ class SentenceEmbeddingModelTest {
 
   @Test
   void tokenisesWithoutPaddingAndTruncatesAt256() {
-    EncodedText shortText = model.encode(WEATHER);
+    EncodedText shortText = encode(WEATHER);
     assertThat(shortText.tokens()).isEqualTo(8); // [CLS] the weather is lovely today . [SEP]
     assertThat(shortText.truncated()).isFalse();
 
-    EncodedText longText = model.encode("word ".repeat(300));
+    EncodedText longText = encode("word ".repeat(300));
     assertThat(longText.tokens()).isEqualTo(256);
     assertThat(longText.truncated()).isTrue();
 
-    EncodedText exactly = model.encode("word ".repeat(254));
+    EncodedText exactly = encode("word ".repeat(254));
     assertThat(exactly.tokens()).isEqualTo(256);
     assertThat(exactly.truncated()).isFalse();
   }

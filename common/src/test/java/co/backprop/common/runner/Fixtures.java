@@ -1,0 +1,39 @@
+package co.backprop.common.runner;
+
+import co.backprop.common.model.ModelKind;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.task.Task;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The tiny models of src/test/resources/fixtures (made by src/test/fixtures/make_fixtures.py):
+ * same input and output names as the public exports, logits computable by hand from its tables.
+ */
+final class Fixtures {
+  private Fixtures() {}
+
+  static Path folder(String name) {
+    try {
+      return Path.of(Fixtures.class.getResource("/fixtures/" + name + "/model.onnx").toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ModelSpec spec(Task task, String fixture, ModelKind kind, Map<String, String> options) {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("model", "model.onnx");
+    files.put("tokenizer", "tokenizer.json");
+    files.put("config", "config.json");
+    return new ModelSpec(task, fixture, kind, "OnnxRuntime", "fixture", folder(fixture).toString(), files, options, "");
+  }
+
+  /** A runner of the fixture, from the JVM's model cache as a Spark task would get it. */
+  @SuppressWarnings("unchecked")
+  static <R extends ModelRunner<?>> R runner(ModelSpec spec) {
+    return (R) ModelCache.get(spec, RunnerOptions.cpu(1), () -> {}).newRunner();
+  }
+}
