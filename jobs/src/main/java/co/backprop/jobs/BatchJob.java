@@ -7,6 +7,7 @@ import co.backprop.common.model.ModelCatalog;
 import co.backprop.common.model.ModelException;
 import co.backprop.common.model.ModelFiles;
 import co.backprop.common.model.ModelSpec;
+import co.backprop.common.model.ModelStore;
 import co.backprop.common.runner.ModelLoader;
 import co.backprop.common.runner.RunnerOptions;
 import co.backprop.common.task.Json;
@@ -89,6 +90,9 @@ public final class BatchJob {
         format == InputFormat.JSONL
             ? runJsonLines(mapping, outputFormat, paths, accumulators)
             : runTable(format, mapping, outputFormat, paths, accumulators);
+    if (options.responses()) {
+      writeResponses(outputFormat, paths);
+    }
     return summarise(started, format, outputFormat, paths, written, accumulators);
   }
 
@@ -151,7 +155,8 @@ public final class BatchJob {
   }
 
   private static ModelCatalog catalog(JobOptions options) {
-    return options.catalog() == null ? ModelCatalog.bundled() : ModelCatalog.load(Path.of(options.catalog()));
+    ModelStore store = options.modelStore() == null ? ModelStore.fromEnvironment() : new ModelStore(Path.of(options.modelStore()));
+    return options.catalog() == null ? ModelCatalog.bundled(store) : ModelCatalog.load(Path.of(options.catalog()), store);
   }
 
   private static void requireRunnable(ModelSpec spec) {
@@ -214,6 +219,24 @@ public final class BatchJob {
     text.write().mode(SaveMode.ErrorIfExists).text(paths.staging());
     spark.read().json(paths.staging()).write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results());
     paths.deleteStaging();
+  }
+
+  /**
+   * Each request line's API response, from the written results: items grouped by line, batch
+   * bodies reassembled in index order, lines in input order.
+   */
+  private void writeResponses(InputFormat outputFormat, OutputPaths paths) {
+    Dataset<String> results =
+        outputFormat == InputFormat.JSONL
+            ? spark.read().textFile(paths.results())
+            : spark.read().format(outputFormat.sparkSource()).load(paths.results()).toJSON();
+    JavaRDD<String> responses =
+        results.javaRDD()
+            .mapToPair(line -> new scala.Tuple2<>(Json.MAPPER.readTree(line).get("line").asLong(), line))
+            .groupByKey()
+            .sortByKey()
+            .map(group -> RequestLines.response(group._2()));
+    spark.createDataset(responses.rdd(), Encoders.STRING()).write().mode(SaveMode.ErrorIfExists).text(paths.responses());
   }
 
   /** Runs the writing action with a progress line, timing it. */

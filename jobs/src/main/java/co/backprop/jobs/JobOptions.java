@@ -19,6 +19,9 @@ import java.util.Map;
  * @param format the input format, or null to detect it from the input's name
  * @param outputFormat the results' format, or null for the input's
  * @param partitions minimum partitions to spread the rows over, or 0 for three per core
+ * @param catalog the model catalog file, or null for the bundled one
+ * @param modelStore the folder of fetched models, or null for the environment's (see ModelStore)
+ * @param responses also write each request line's API response (request files only)
  */
 public record JobOptions(
     String input,
@@ -36,6 +39,8 @@ public record JobOptions(
     int intraOpThreads,
     BatchPolicy batchPolicy,
     String catalog,
+    String modelStore,
+    boolean responses,
     boolean progress) {
 
   public JobOptions {
@@ -73,6 +78,8 @@ public record JobOptions(
     private int intraOpThreads = 1;
     private BatchPolicy batchPolicy = BatchPolicy.DEFAULT;
     private String catalog;
+    private String modelStore;
+    private boolean responses;
     private boolean progress;
 
     private Builder(String input, String output) {
@@ -145,6 +152,16 @@ public record JobOptions(
       return this;
     }
 
+    public Builder optModelStore(String value) {
+      modelStore = value;
+      return this;
+    }
+
+    public Builder optResponses(boolean value) {
+      responses = value;
+      return this;
+    }
+
     public Builder optProgress(boolean value) {
       progress = value;
       return this;
@@ -156,6 +173,9 @@ public record JobOptions(
             "--model, --map, --set and --id-col describe table rows and need --task; "
                 + "a request file names the task and model on each line");
       }
+      if (task != null && responses) {
+        throw new IllegalArgumentException("--responses reassembles the bodies of a request file; table rows are their own responses");
+      }
       if (partitions < 0) {
         throw new IllegalArgumentException("--partitions must be 0 (automatic) or more but got " + partitions);
       }
@@ -163,7 +183,7 @@ public record JobOptions(
         throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
       return new JobOptions(input, output, task, model, fieldColumns, constantFields, idColumn, account, format,
-          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, progress);
+          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, progress);
     }
   }
 }

@@ -78,13 +78,24 @@ class LauncherIT {
   }
 
   @Test
+  void listsTheCatalogWithWhatIsInstalled() throws Exception {
+    Run run = backprop("models", "list", "--model-store", work.resolve("store").toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .containsPattern("text-vectorisation\\s+english\\s+sentence-embedding\\s+all-minilm-l6-v2\\s+91.1 MB\\s+installed \\(bundled\\)")
+        .containsPattern("qa\\s+english\\s+extractive-qa\\s+distilbert-base-cased-distilled-squad\\s+~261.0 MB\\s+not installed: "
+            + "bin/backprop models fetch distilbert-base-cased-distilled-squad")
+        .contains("model store: " + work.resolve("store"));
+  }
+
+  @Test
   void anUnknownModelFailsAtOnceWithTheKnownNames() throws Exception {
     Run run =
         backprop("job", "--task", "text-vectorisation", "--model", "klingon", "--input",
             REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("x").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("error: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english");
+        .contains("error: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english, multilingual");
     assertThat(work.resolve("x")).doesNotExist();
   }
 
@@ -94,16 +105,17 @@ class LauncherIT {
     Files.writeString(
         catalog,
         """
-        {"models": [{"task": "text-vectorisation", "name": "english", "kind": "sentence-embedding",
-          "engine": "OnnxRuntime", "location": "%s", "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
-          "install": "bin/backprop models fetch english"}]}
-        """.formatted(work.resolve("store/english")));
+        {"artifacts": {"mini": {"location": "store", "files": {"model": "model.onnx", "tokenizer": "tokenizer.json"},
+           "download": {"model.onnx": {"url": "https://example.org/model.onnx"}, "tokenizer.json": {"url": "https://example.org/tokenizer.json"}}}},
+         "models": [{"task": "text-vectorisation", "name": "english", "kind": "sentence-embedding", "artifact": "mini"}]}
+        """);
+    Path store = work.resolve("store");
     Run run =
-        backprop("job", "--task", "text-vectorisation", "--catalog", catalog.toString(), "--input",
-            REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("y").toString());
+        backprop("job", "--task", "text-vectorisation", "--catalog", catalog.toString(), "--model-store", store.toString(),
+            "--input", REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("y").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains("error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json not found in the folder "
-            + work.resolve("store/english") + ". To install it: bin/backprop models fetch english");
+            + store.resolve("mini") + ". To install it: bin/backprop models fetch mini (into " + store + ")");
   }
 }

@@ -48,7 +48,7 @@ class RequestFileJobTest {
             "this is not json",
             "{\"id\": \"e\", \"task\": \"translate\", \"body\": {\"text\": \"x\"}}",
             "{\"task\": \"text-vectorisation\", \"body\": {\"text\": \"no id\"}}",
-            "{\"id\": \"g\", \"task\": \"qa\", \"body\": {\"question\": \"q\", \"context\": \"c\"}}",
+            "{\"id\": \"g\", \"task\": \"text-generation\", \"body\": {\"text\": \"Once upon a time\"}}",
             "{\"id\": 9, \"account\": \"acme\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"numeric id\"}}",
             "{\"id\": \"k\", \"task\": \"text-vectorisation\", \"body\": {\"txt\": \"typo\"}}");
 
@@ -70,11 +70,11 @@ class RequestFileJobTest {
             null,
             null,
             "text[2]: must not be empty",
-            "model: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english",
+            "model: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english, multilingual",
             "line 4: not valid JSON: Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
             "task: unknown task 'translate'; known tasks: text-vectorisation, qa, text-classification, image-classification, text-generation, summarisation, emotion",
             "id: is required",
-            "model: unknown model 'english' for qa; known models for qa: none yet",
+            "model: unknown model 'gpt2-large' for text-generation; known models for text-generation: none yet",
             null,
             "txt: is not a field of this task; allowed fields: text, model");
     assertThat(rows).extracting(r -> r.get("account").asText())

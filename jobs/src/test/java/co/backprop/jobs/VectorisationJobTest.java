@@ -220,7 +220,7 @@ class VectorisationJobTest {
     JobOptions options = vectorise(work.resolve("x.jsonl"), "x").optModel("klingon").build();
     assertThatThrownBy(() -> BatchJob.preflight(options))
         .isInstanceOf(ModelException.class)
-        .hasMessage("unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english");
+        .hasMessage("unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english, multilingual");
   }
 
   @Test

@@ -10,58 +10,105 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The models this deployment knows, by (task, name). The source of truth is {@code
- * conf/models.json}; the build copies it into the application jar so spark-submit finds it too.
+ * The models this deployment knows, by (task, name), and the artifacts (sets of files) they run
+ * on. Artifacts live in the application jar ({@code classpath:}) or in the model store, where
+ * {@code models fetch} installs them. The source of truth is {@code conf/models.json}; the build
+ * copies it into the jar so spark-submit finds it too.
  */
 public final class ModelCatalog {
   /** Where the build puts conf/models.json inside the jar. */
   public static final String BUNDLED_RESOURCE = "backprop/models.json";
 
-  private final Map<String, ModelSpec> byQualifiedName;
-  private final List<ModelSpec> ordered;
+  /** A public file of an artifact: where to download it and, where known, its size and digest. */
+  public record Download(String url, String sha256, Long size) {}
 
-  public ModelCatalog(List<ModelSpec> models) {
-    Map<String, ModelSpec> index = new LinkedHashMap<>();
-    for (ModelSpec model : models) {
-      if (index.put(model.qualifiedName(), model) != null) {
-        throw new ModelException(
-            ModelException.Kind.BAD_CATALOG, "the catalog lists " + model.qualifiedName() + " twice");
-      }
+  /**
+   * A set of files models run on.
+   *
+   * @param location {@code classpath:} or {@code store} (the model store's folder of this artifact)
+   * @param size approximate bytes, shown before it is installed
+   */
+  public record Artifact(
+      String description,
+      String engine,
+      String location,
+      Map<String, String> files,
+      Map<String, Download> download,
+      Long size,
+      String install) {
+    public Artifact {
+      engine = engine == null ? "OnnxRuntime" : engine;
+      download = download == null ? Map.of() : download;
     }
-    this.byQualifiedName = Map.copyOf(index);
-    this.ordered = List.copyOf(index.values());
   }
 
-  private record CatalogFile(@JsonProperty("models") List<ModelSpec> models) {}
+  /**
+   * One (task, name) of the catalog.
+   *
+   * @param prefer another entry of the same task to serve this name instead, when it is installed
+   */
+  public record Entry(
+      Task task,
+      String name,
+      ModelKind kind,
+      String artifact,
+      String description,
+      Map<String, String> options,
+      String prefer) {}
 
-  /** The catalog bundled in the application jar. */
+  private record CatalogFile(
+      @JsonProperty("artifacts") Map<String, Artifact> artifacts, @JsonProperty("models") List<Entry> models) {}
+
+  private final Map<String, Artifact> artifacts;
+  private final Map<String, Entry> entries;
+  private final ModelStore store;
+
+  public ModelCatalog(Map<String, Artifact> artifacts, List<Entry> models, ModelStore store) {
+    this.artifacts = Map.copyOf(artifacts);
+    this.store = store;
+    Map<String, Entry> index = new LinkedHashMap<>();
+    for (Entry entry : models) {
+      String name = entry.task().apiName() + "/" + entry.name();
+      if (index.put(name, entry) != null) {
+        throw new ModelException(ModelException.Kind.BAD_CATALOG, "the catalog lists " + name + " twice");
+      }
+      if (!artifacts.containsKey(entry.artifact())) {
+        throw new ModelException(
+            ModelException.Kind.BAD_CATALOG, name + " runs on the artifact '" + entry.artifact() + "', which the catalog does not list");
+      }
+    }
+    this.entries = java.util.Collections.unmodifiableMap(index);
+  }
+
+  /** The catalog bundled in the application jar, with the model store of this environment. */
   public static ModelCatalog bundled() {
+    return bundled(ModelStore.fromEnvironment());
+  }
+
+  public static ModelCatalog bundled(ModelStore store) {
     try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCE)) {
       if (in == null) {
         throw new ModelException(
             ModelException.Kind.BAD_CATALOG,
-            "no model catalog on the classpath at "
-                + BUNDLED_RESOURCE
-                + "; the application jar is incomplete (rebuild with mvn package)");
+            "no model catalog on the classpath at " + BUNDLED_RESOURCE + "; the application jar is incomplete (rebuild with mvn package)");
       }
-      return parse(in, "classpath:" + BUNDLED_RESOURCE);
+      return parse(in, "classpath:" + BUNDLED_RESOURCE, store);
     } catch (IOException e) {
       throw new ModelException(ModelException.Kind.BAD_CATALOG, "cannot read the bundled catalog", e);
     }
   }
 
-  public static ModelCatalog load(Path file) {
+  public static ModelCatalog load(Path file, ModelStore store) {
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(in, file.toString());
+      return parse(in, file.toString(), store);
     } catch (IOException e) {
       throw new ModelException(ModelException.Kind.BAD_CATALOG, "cannot read the model catalog " + file, e);
     }
   }
 
-  private static ModelCatalog parse(InputStream in, String source) {
+  private static ModelCatalog parse(InputStream in, String source, ModelStore store) {
     CatalogFile file;
     try {
       file = Json.MAPPER.readValue(in, CatalogFile.class);
@@ -69,37 +116,71 @@ public final class ModelCatalog {
       throw new ModelException(
           ModelException.Kind.BAD_CATALOG, "the model catalog " + source + " is invalid: " + e.getMessage(), e);
     }
-    if (file.models() == null) {
-      throw new ModelException(ModelException.Kind.BAD_CATALOG, "the model catalog " + source + " has no 'models' list");
+    if (file.models() == null || file.artifacts() == null) {
+      throw new ModelException(ModelException.Kind.BAD_CATALOG, "the model catalog " + source + " needs 'artifacts' and 'models'");
     }
-    return new ModelCatalog(file.models());
+    return new ModelCatalog(file.artifacts(), file.models(), store);
   }
 
+  public ModelStore store() {
+    return store;
+  }
+
+  /** Every entry, resolved as named (no preference applied), in catalog order. */
   public List<ModelSpec> all() {
-    return ordered;
+    return entries.values().stream().map(this::spec).toList();
   }
 
   public List<String> namesFor(Task task) {
-    return ordered.stream().filter(m -> m.task() == task).map(ModelSpec::name).toList();
+    return entries.values().stream().filter(e -> e.task() == task).map(Entry::name).toList();
   }
 
-  /** The model, or a {@link ModelException} listing the names known for that task. */
+  public Map<String, Artifact> artifacts() {
+    return artifacts;
+  }
+
+  public Artifact artifact(String name) {
+    Artifact artifact = artifacts.get(name);
+    if (artifact == null) {
+      throw new ModelException(
+          ModelException.Kind.UNKNOWN_MODEL,
+          "unknown artifact '" + name + "'; the catalog's artifacts are " + String.join(", ", artifacts.keySet()));
+    }
+    return artifact;
+  }
+
+  /**
+   * The model serving (task, name): the entry itself, or the one it prefers when that one is
+   * installed. Unknown names throw a {@link ModelException} listing the names known for the task.
+   */
   public ModelSpec resolve(Task task, String name) {
     String modelName = name == null ? task.defaultModel() : name;
-    ModelSpec spec = byQualifiedName.get(task.apiName() + "/" + modelName);
-    if (spec == null) {
+    Entry entry = entries.get(task.apiName() + "/" + modelName);
+    if (entry == null) {
       List<String> known = namesFor(task);
       throw new ModelException(
           ModelException.Kind.UNKNOWN_MODEL,
-          "unknown model '"
-              + modelName
-              + "' for "
-              + task.apiName()
-              + "; known models for "
-              + task.apiName()
-              + ": "
-              + (known.isEmpty() ? "none yet" : known.stream().collect(Collectors.joining(", "))));
+          "unknown model '" + modelName + "' for " + task.apiName() + "; known models for " + task.apiName() + ": "
+              + (known.isEmpty() ? "none yet" : String.join(", ", known)));
     }
-    return spec;
+    if (entry.prefer() != null) {
+      ModelSpec preferred = spec(entries.get(task.apiName() + "/" + entry.prefer()));
+      if (ModelFiles.isInstalled(preferred)) {
+        return preferred;
+      }
+    }
+    return spec(entry);
+  }
+
+  private ModelSpec spec(Entry entry) {
+    Artifact artifact = artifacts.get(entry.artifact());
+    boolean inStore = artifact.location().equals("store");
+    String location = inStore ? store.folder(entry.artifact()).toString() : artifact.location();
+    String install =
+        inStore ? "bin/backprop models fetch " + entry.artifact() + " (into " + store.root() + ")" : artifact.install();
+    return new ModelSpec(
+        entry.task(), entry.name(), entry.kind(), artifact.engine(),
+        entry.description() != null ? entry.description() : artifact.description(),
+        entry.artifact(), location, artifact.files(), entry.options(), install);
   }
 }

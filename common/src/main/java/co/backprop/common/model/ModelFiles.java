@@ -47,6 +47,11 @@ public final class ModelFiles {
     }
   }
 
+  /** Whether every file of the model is where the catalog says. */
+  public static boolean isInstalled(ModelSpec spec) {
+    return spec.files().values().stream().allMatch(file -> exists(spec, file));
+  }
+
   /** Local paths of the model's files by role; classpath resources are extracted once per JVM. */
   public static Map<String, Path> localFiles(ModelSpec spec) {
     requireInstalled(spec);

@@ -3,28 +3,29 @@ package co.backprop.common.model;
 import static java.util.Objects.requireNonNull;
 
 import co.backprop.common.task.Task;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One catalog entry: everything an executor needs to load a model, and small enough to broadcast.
+ * One catalog entry resolved against its artifact: everything an executor needs to load a model,
+ * and small enough to broadcast.
  *
+ * @param artifact the name of the files' set in the catalog (what {@code models fetch} installs)
  * @param location where {@code files} are: {@code classpath:} (resources of the application jar)
- *     or a local folder
+ *     or a folder
  * @param files role → file name, e.g. {@code model → all-minilm-l6-v2.onnx}
  * @param options kind-specific settings, e.g. {@code maxLength}
  * @param install what a user runs to make a missing model available
  */
-@JsonIgnoreProperties(ignoreUnknown = false)
 public record ModelSpec(
     Task task,
     String name,
     ModelKind kind,
     String engine,
     String description,
+    String artifact,
     String location,
     Map<String, String> files,
     Map<String, String> options,
@@ -42,6 +43,7 @@ public record ModelSpec(
     options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     description = description == null ? "" : description;
     install = install == null ? "" : install;
+    artifact = artifact == null ? name : artifact;
   }
 
   /** What identifies the weights in memory: specs that share it share one loaded copy. */

@@ -4,78 +4,88 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.backprop.common.task.Task;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelCatalogTest {
-  private static ModelSpec spec(String location, String install) {
-    return new ModelSpec(
-        Task.TEXT_VECTORISATION,
-        "custom",
-        ModelKind.SENTENCE_EMBEDDING,
-        "OnnxRuntime",
-        null,
-        location,
-        new java.util.LinkedHashMap<>(Map.of("model", "model.onnx")) {
-          {
-            put("tokenizer", "tokenizer.json");
-          }
-        },
-        null,
-        install);
+  @TempDir Path store;
+
+  private ModelCatalog catalog() {
+    return ModelCatalog.bundled(new ModelStore(store));
   }
 
   @Test
-  void theBundledCatalogHasTheEmbeddedEnglishVectoriser() {
-    ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, null);
+  void theBundledCatalogRunsEveryEnglishDefaultButQaOffline() {
+    ModelSpec english = catalog().resolve(Task.TEXT_VECTORISATION, null);
     assertThat(english.name()).isEqualTo("english");
     assertThat(english.kind()).isEqualTo(ModelKind.SENTENCE_EMBEDDING);
     assertThat(english.intOption("maxLength", 0)).isEqualTo(256);
-    ModelFiles.requireInstalled(english);
+    for (Task task : new Task[] {Task.TEXT_VECTORISATION, Task.TEXT_CLASSIFICATION, Task.EMOTION, Task.SUMMARISATION}) {
+      ModelSpec spec = catalog().resolve(task, "english");
+      assertThat(spec.artifact()).as(task.apiName()).isEqualTo("all-minilm-l6-v2");
+      assertThat(ModelFiles.isInstalled(spec)).as(task.apiName()).isTrue();
+    }
+    assertThat(ModelFiles.isInstalled(catalog().resolve(Task.QA, "english"))).isFalse();
   }
 
   @Test
   void anUnknownModelListsTheKnownNamesForItsTask() {
-    assertThatThrownBy(() -> ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "klingon"))
+    assertThatThrownBy(() -> catalog().resolve(Task.TEXT_CLASSIFICATION, "klingon"))
         .isInstanceOf(ModelException.class)
-        .hasMessage("unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english");
+        .hasMessage("unknown model 'klingon' for text-classification; known models for text-classification: english, english-nli, multilingual");
   }
 
   @Test
-  void aMissingModelSaysWhereItLookedAndHowToInstallIt(@TempDir Path folder) throws Exception {
-    Files.writeString(folder.resolve("tokenizer.json"), "{}");
-    assertThatThrownBy(() -> ModelFiles.requireInstalled(spec(folder.toString(), "bin/backprop models fetch custom")))
+  void aModelNotFetchedSaysWhereItLookedAndTheCommandThatFetchesIt() {
+    ModelSpec qa = catalog().resolve(Task.QA, "english");
+    Path folder = store.resolve("distilbert-base-cased-distilled-squad");
+    assertThatThrownBy(() -> ModelFiles.requireInstalled(qa))
         .isInstanceOf(ModelException.class)
         .hasMessage(
-            "model text-vectorisation/custom is not installed: model.onnx not found in the folder "
-                + folder.toAbsolutePath()
-                + ". To install it: bin/backprop models fetch custom");
-    assertThatThrownBy(() -> ModelFiles.requireInstalled(spec("classpath:nowhere/", "add the jar")))
-        .hasMessageContaining("model.onnx, tokenizer.json not found in the classpath of this JVM (resource folder 'nowhere/')")
-        .hasMessageEndingWith("To install it: add the jar");
+            "model qa/english is not installed: model.onnx, tokenizer.json, config.json not found in the folder " + folder
+                + ". To install it: bin/backprop models fetch distilbert-base-cased-distilled-squad (into " + store + ")");
   }
 
   @Test
-  void aCatalogListingAModelTwiceIsRejected(@TempDir Path folder) throws Exception {
-    String entry =
-        "{\"task\":\"text-vectorisation\",\"name\":\"a\",\"kind\":\"sentence-embedding\",\"engine\":\"OnnxRuntime\","
-            + "\"location\":\"classpath:\",\"files\":{\"model\":\"m.onnx\"}}";
-    Path file = folder.resolve("models.json");
-    Files.writeString(file, "{\"models\":[" + entry + "," + entry + "]}");
-    assertThatThrownBy(() -> ModelCatalog.load(file)).hasMessage("the catalog lists text-vectorisation/a twice");
+  void aNameIsServedByTheModelItPrefersOnceThatIsInstalled() throws IOException {
+    assertThat(catalog().resolve(Task.TEXT_CLASSIFICATION, "english").kind()).isEqualTo(ModelKind.ZERO_SHOT_EMBEDDING);
+    Path nli = Files.createDirectories(store.resolve("nli-deberta-v3-xsmall"));
+    for (String file : new String[] {"model.onnx", "tokenizer.json", "config.json"}) {
+      Files.writeString(nli.resolve(file), "{}");
+    }
+    ModelSpec served = catalog().resolve(Task.TEXT_CLASSIFICATION, "english");
+    assertThat(served.name()).isEqualTo("english-nli");
+    assertThat(served.kind()).isEqualTo(ModelKind.NLI_ZERO_SHOT);
+    assertThat(served.location()).isEqualTo(nli.toString());
+  }
+
+  private ModelCatalog load(String json) throws IOException {
+    Path file = store.resolve("models.json");
+    Files.writeString(file, json.replace('\'', '"'));
+    return ModelCatalog.load(file, new ModelStore(store));
+  }
+
+  private static final String ARTIFACT = "'artifacts': {'a': {'location': 'classpath:', 'files': {'model': 'm.onnx'}}}";
+
+  @Test
+  void aCatalogListingAModelTwiceIsRejected() {
+    String entry = "{'task': 'text-vectorisation', 'name': 'x', 'kind': 'sentence-embedding', 'artifact': 'a'}";
+    assertThatThrownBy(() -> load("{" + ARTIFACT + ", 'models': [" + entry + ", " + entry + "]}"))
+        .hasMessage("the catalog lists text-vectorisation/x twice");
   }
 
   @Test
-  void aCatalogWithABadKindSaysWhichKindsExist(@TempDir Path folder) throws Exception {
-    Path file = folder.resolve("models.json");
-    Files.writeString(
-        file,
-        "{\"models\":[{\"task\":\"text-vectorisation\",\"name\":\"a\",\"kind\":\"magic\",\"engine\":\"OnnxRuntime\","
-            + "\"location\":\"classpath:\",\"files\":{}}]}");
-    assertThatThrownBy(() -> ModelCatalog.load(file))
+  void aModelOnAnArtifactTheCatalogDoesNotListIsRejected() {
+    assertThatThrownBy(() -> load("{" + ARTIFACT + ", 'models': [{'task': 'qa', 'name': 'x', 'kind': 'extractive-qa', 'artifact': 'b'}]}"))
+        .hasMessage("qa/x runs on the artifact 'b', which the catalog does not list");
+  }
+
+  @Test
+  void aCatalogWithABadKindSaysWhichKindsExist() {
+    assertThatThrownBy(() -> load("{" + ARTIFACT + ", 'models': [{'task': 'qa', 'name': 'x', 'kind': 'magic', 'artifact': 'a'}]}"))
         .hasMessageContaining("is invalid")
         .hasMessageContaining("unknown model kind 'magic'; known kinds: sentence-embedding, zero-shot-embedding");
   }

@@ -28,7 +28,7 @@ final class Fixtures {
     files.put("model", "model.onnx");
     files.put("tokenizer", "tokenizer.json");
     files.put("config", "config.json");
-    return new ModelSpec(task, fixture, kind, "OnnxRuntime", "fixture", folder(fixture).toString(), files, options, "");
+    return new ModelSpec(task, fixture, kind, "OnnxRuntime", "fixture", fixture, folder(fixture).toString(), files, options, "");
   }
 
   /** A runner of the fixture, from the JVM's model cache as a Spark task would get it. */

@@ -3,8 +3,10 @@ package co.backprop.common.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import co.backprop.common.model.ModelCatalog;
 import co.backprop.common.model.ModelKind;
 import co.backprop.common.model.ModelSpec;
+import co.backprop.common.model.ModelStore;
 import co.backprop.common.task.ClassificationRequest;
 import co.backprop.common.task.EmotionLabels;
 import co.backprop.common.task.SingleRequest;
@@ -13,14 +15,19 @@ import co.backprop.common.task.TaskOutput;
 import co.backprop.common.task.TextRequest;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The offline defaults on the bundled MiniLM, on real text. */
 class ZeroShotAndSummaryTest {
-  static ModelSpec minilm(Task task, ModelKind kind, Map<String, String> options) {
-    return new ModelSpec(task, "english", kind, "OnnxRuntime", "", "classpath:",
-        Map.of("model", "all-minilm-l6-v2.onnx", "tokenizer", "all-minilm-l6-v2-tokenizer.json"), options, "");
+  @TempDir static Path emptyStore;
+
+  /** The catalog's english default of a task, with nothing fetched (so no preferred model). */
+  static ModelSpec english(Task task, ModelKind expectedKind) {
+    ModelSpec spec = ModelCatalog.bundled(new ModelStore(emptyStore)).resolve(task, "english");
+    assertThat(spec.kind()).isEqualTo(expectedKind);
+    return spec;
   }
 
   static List<TaskOutput> run(ModelSpec spec, SingleRequest... requests) {
@@ -35,7 +42,7 @@ class ZeroShotAndSummaryTest {
 
   @Test
   void theSeedsClassificationExampleGoesToProductIssue() {
-    ModelSpec spec = minilm(Task.TEXT_CLASSIFICATION, ModelKind.ZERO_SHOT_EMBEDDING, Map.of("scale", "20"));
+    ModelSpec spec = english(Task.TEXT_CLASSIFICATION, ModelKind.ZERO_SHOT_EMBEDDING);
     TaskOutput.Probabilities output =
         (TaskOutput.Probabilities) run(spec, new ClassificationRequest("I am really mad because my product broke.",
             List.of("product issue", "furniture", "space"), null)).get(0);
@@ -47,7 +54,7 @@ class ZeroShotAndSummaryTest {
 
   @Test
   void emotionsComeOutStrongestFirstFromTheSeedsList() {
-    ModelSpec spec = minilm(Task.EMOTION, ModelKind.ZERO_SHOT_EMBEDDING, Map.of("scale", "30", "threshold", "0.2"));
+    ModelSpec spec = english(Task.EMOTION, ModelKind.ZERO_SHOT_EMBEDDING);
     List<TaskOutput> outputs =
         run(spec,
             new TextRequest("I hope this works", null),
@@ -74,7 +81,7 @@ class ZeroShotAndSummaryTest {
             + "The manufacturer says a software update will fix the battery drain. "
             + "My colleague had soup for lunch. "
             + "Until then, owners are advised to charge the phone only while awake.";
-    ModelSpec spec = minilm(Task.SUMMARISATION, ModelKind.EXTRACTIVE_SUMMARY, Map.of());
+    ModelSpec spec = english(Task.SUMMARISATION, ModelKind.EXTRACTIVE_SUMMARY);
     List<TaskOutput> outputs = run(spec, new TextRequest(text, null), new TextRequest("Only one sentence here.", null));
     String summary = ((TaskOutput.Text) outputs.get(0)).value();
     System.out.println("summary: " + summary);

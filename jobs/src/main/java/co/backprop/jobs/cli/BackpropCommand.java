@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "backprop",
     mixinStandardHelpOptions = true,
     description = "Backprop API tasks as batch inference on Apache Spark.",
-    subcommands = {JobCommand.class, BenchCommand.class, SamplesCommand.class})
+    subcommands = {JobCommand.class, ModelsCommand.class, BenchCommand.class, SamplesCommand.class})
 public final class BackpropCommand {
   public static void main(String[] args) {
     System.exit(commandLine(new BackpropCommand()).execute(args));
@@ -26,6 +26,11 @@ public final class BackpropCommand {
                   || exception instanceof InvalidRequestException) {
                 commandLine.getErr().println("error: " + exception.getMessage());
                 return 2;
+              }
+              if (exception instanceof java.io.IOException) {
+                Throwable cause = exception.getCause();
+                commandLine.getErr().println("error: " + exception.getMessage() + (cause == null ? "" : " (" + cause.getMessage() + ")"));
+                return 3;
               }
               commandLine.getErr().println("error: " + exception);
               exception.printStackTrace(commandLine.getErr());

@@ -87,6 +87,12 @@ public final class JobCommand implements Callable<Integer> {
   @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
   String catalog;
 
+  @Option(names = "--model-store", description = "Folder of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
+  String modelStore;
+
+  @Option(names = "--responses", description = "Request files: also write each line's API response (batch bodies reassembled) to responses/.")
+  boolean responses;
+
   @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "Show rows done / total while running (default: on).")
   boolean progress;
 
@@ -105,6 +111,8 @@ public final class JobCommand implements Callable<Integer> {
         .optIntraOpThreads(intraOpThreads)
         .optBatchPolicy(new BatchPolicy(batchTokens, batchRows, windowRows))
         .optCatalog(catalog)
+        .optModelStore(modelStore)
+        .optResponses(responses)
         .optProgress(progress)
         .build();
   }

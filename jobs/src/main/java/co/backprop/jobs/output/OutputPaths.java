@@ -53,6 +53,10 @@ public final class OutputPaths {
     return resultsPath().toString();
   }
 
+  public String responses() {
+    return new Path(root, "responses").toString();
+  }
+
   public String usage() {
     return new Path(root, "usage").toString();
   }

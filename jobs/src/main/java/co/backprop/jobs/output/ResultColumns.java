@@ -6,7 +6,6 @@ import co.backprop.common.task.TaskOutput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -90,7 +89,8 @@ public final class ResultColumns {
       return vector.values();
     }
     if (output instanceof TaskOutput.Probabilities probabilities) {
-      return Map.copyOf(probabilities.values());
+      // Spark's row encoder takes a Scala map for a MapType column.
+      return scala.jdk.javaapi.CollectionConverters.asScala(new java.util.LinkedHashMap<>(probabilities.values()));
     }
     if (output instanceof TaskOutput.Answer answer) {
       return answer.value();
