@@ -22,10 +22,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,19 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MixedTaskJobTest {
   private static final String QA_ARTIFACT = "distilbert-base-cased-distilled-squad";
-  private static SparkSession spark;
+  @RegisterExtension static final LocalSpark spark = new LocalSpark();
 
   @TempDir Path work;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = JobTestSupport.localSpark();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static final String[] LINES = {
     "{\"id\": \"vec\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"iPhone 12 128GB\"}}",
@@ -65,7 +53,7 @@ class MixedTaskJobTest {
             .optModelStore(store.toString())
             .optResponses(true)
             .build();
-    return new BatchJob(spark, options).run();
+    return new BatchJob(spark.session(), options).run();
   }
 
   /** The fixture QA model installed as the catalog's QA artifact, fetched from a loopback server. */
@@ -137,7 +125,7 @@ class MixedTaskJobTest {
   @Test
   void aParquetTableIsClassifiedWithTheSameLabelsForEveryRow() {
     String input = work.resolve("tickets.parquet").toString();
-    spark.createDataFrame(
+    spark.session().createDataFrame(
             List.of(
                 org.apache.spark.sql.RowFactory.create("t1", "I am really mad because my product broke."),
                 org.apache.spark.sql.RowFactory.create("t2", "I would like to talk to your sales team about pricing.")),
@@ -151,8 +139,8 @@ class MixedTaskJobTest {
             .optIdColumn("ticket")
             .optModelStore(work.resolve("empty-store").toString())
             .build();
-    JobSummary summary = new BatchJob(spark, options).run();
-    List<org.apache.spark.sql.Row> rows = spark.read().parquet(summary.resultsPath()).orderBy("ticket").collectAsList();
+    JobSummary summary = new BatchJob(spark.session(), options).run();
+    List<org.apache.spark.sql.Row> rows = spark.session().read().parquet(summary.resultsPath()).orderBy("ticket").collectAsList();
     assertThat(rows).hasSize(2);
     Map<String, Double> first = rows.get(0).getJavaMap(rows.get(0).fieldIndex("probabilities"));
     Map<String, Double> second = rows.get(1).getJavaMap(rows.get(1).fieldIndex("probabilities"));

@@ -9,30 +9,18 @@ import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Request files: {id, account, task, model, body} per line, any task, single or batch bodies. */
 class RequestFileJobTest {
-  private static SparkSession spark;
+  @RegisterExtension static final LocalSpark spark = new LocalSpark();
 
   @TempDir Path work;
 
-  @BeforeAll
-  static void startSpark() {
-    spark = JobTestSupport.localSpark();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
-
   private JobSummary run(Path input, String output) {
-    return new BatchJob(spark, JobOptions.builder(input.toString(), work.resolve(output).toString()).optAccount("house").build())
+    return new BatchJob(spark.session(), JobOptions.builder(input.toString(), work.resolve(output).toString()).optAccount("house").build())
         .run();
   }
 

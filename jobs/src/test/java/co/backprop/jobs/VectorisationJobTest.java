@@ -22,32 +22,20 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The vectorisation job end to end on local Spark with the bundled MiniLM. */
 class VectorisationJobTest {
-  private static SparkSession spark;
+  @RegisterExtension static final LocalSpark spark = new LocalSpark();
 
   @TempDir Path work;
 
-  @BeforeAll
-  static void startSpark() {
-    spark = JobTestSupport.localSpark();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
-
   private JobSummary run(JobOptions options) {
-    return new BatchJob(spark, options).run();
+    return new BatchJob(spark.session(), options).run();
   }
 
   private JobOptions.Builder vectorise(Path input, String output) {
@@ -156,7 +144,7 @@ class VectorisationJobTest {
     rows.add(RowFactory.create(100L, null, 1.0));
     rows.add(RowFactory.create(101L, " ", 1.0));
     String input = work.resolve("products.parquet").toString();
-    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(input);
+    spark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(input);
 
     JobSummary summary =
         run(JobOptions.builder(input, work.resolve("parquet-out").toString())
@@ -164,13 +152,13 @@ class VectorisationJobTest {
 
     assertThat(summary.inputFormat()).isEqualTo("parquet");
     assertThat(summary.outputFormat()).isEqualTo("parquet");
-    Dataset<Row> results = spark.read().parquet(summary.resultsPath());
+    Dataset<Row> results = spark.session().read().parquet(summary.resultsPath());
     assertThat(results.columns())
         .containsExactly("sku", "title", "price", "status", "error", "vector", "model", "device", "compute_ms", "truncated");
     // Part files in name order hold the rows in input order (a folder scan reorders files by size).
     List<Row> out = new ArrayList<>();
     for (String part : JobTestSupport.partFiles(summary.resultsPath())) {
-      out.addAll(spark.read().parquet(part).collectAsList());
+      out.addAll(spark.session().read().parquet(part).collectAsList());
     }
     assertThat(out).hasSize(32);
     assertThat(out.stream().map(r -> r.getLong(0)).toList())

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * @param emotion whether the answer is the emotion string rather than probabilities
  */
-record LabelScores(String text, List<String> labels, boolean emotion) {
+public record LabelScores(String text, List<String> labels, boolean emotion) {
 
   static LabelScores of(SingleRequest request, List<String> emotions) {
     if (request instanceof ClassificationRequest classification) {

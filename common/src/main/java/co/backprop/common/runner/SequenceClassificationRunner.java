@@ -19,19 +19,7 @@ import java.util.List;
  * text-classification answers the caller's labels, which must be among the model's (a softmax is
  * then taken over them alone, so they sum to 1).
  */
-public final class SequenceClassificationRunner implements ModelRunner<SequenceClassificationRunner.Input> {
-  public record Input(EncodedText text, LabelScores labels) implements PreparedInput {
-    @Override
-    public int tokens() {
-      return text.tokens();
-    }
-
-    @Override
-    public boolean truncated() {
-      return text.truncated();
-    }
-  }
-
+public final class SequenceClassificationRunner implements ModelRunner<LabelledText> {
   /** The model's labels by logit index, and whether they are independent (multi-label). */
   record Labels(List<String> names, boolean multiLabel) {
     static Labels of(ModelSpec spec, JsonNode config) {
@@ -68,7 +56,7 @@ public final class SequenceClassificationRunner implements ModelRunner<SequenceC
   }
 
   @Override
-  public Input prepare(SingleRequest request) {
+  public LabelledText prepare(SingleRequest request) {
     LabelScores scores = LabelScores.of(request, labels.names());
     if (request instanceof ClassificationRequest classification) {
       for (int i = 0; i < classification.labels().size(); i++) {
@@ -80,12 +68,12 @@ public final class SequenceClassificationRunner implements ModelRunner<SequenceC
       }
     }
     Encoding encoding = tokenizer.encode(scores.text());
-    return new Input(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()), scores);
+    return new LabelledText(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()), scores);
   }
 
   @Override
-  public List<TaskOutput> run(List<Input> batch) {
-    TensorOutputs.Tensor logits = pass.forward(TokenBatch.pad(batch.stream().map(Input::text).toList())).get("logits");
+  public List<TaskOutput> run(List<LabelledText> batch) {
+    TensorOutputs.Tensor logits = pass.forward(TokenBatch.pad(batch.stream().map(LabelledText::text).toList())).get("logits");
     int classes = logits.dimension(1);
     List<TaskOutput> outputs = new ArrayList<>(batch.size());
     for (int row = 0; row < batch.size(); row++) {

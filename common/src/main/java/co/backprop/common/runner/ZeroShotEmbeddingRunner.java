@@ -17,20 +17,7 @@ import java.util.Set;
  * {@code scale}, go through a softmax, so a row's probabilities sum to 1. Cheap and offline, but a
  * similarity, not an entailment judgement: an NLI model is more accurate when installed.
  */
-public final class ZeroShotEmbeddingRunner implements ModelRunner<ZeroShotEmbeddingRunner.Input> {
-  /** The text's tokens and the labels it is scored against. */
-  public record Input(EncodedText text, LabelScores labels) implements PreparedInput {
-    @Override
-    public int tokens() {
-      return text.tokens();
-    }
-
-    @Override
-    public boolean truncated() {
-      return text.truncated();
-    }
-  }
-
+public final class ZeroShotEmbeddingRunner implements ModelRunner<LabelledText> {
   private final Embedder embedder;
   private final EncoderPass pass;
   private final Map<String, float[]> labelVectors;
@@ -51,14 +38,14 @@ public final class ZeroShotEmbeddingRunner implements ModelRunner<ZeroShotEmbedd
   }
 
   @Override
-  public Input prepare(SingleRequest request) {
+  public LabelledText prepare(SingleRequest request) {
     LabelScores labels = LabelScores.of(request);
-    return new Input(embedder.encode(labels.text()), labels);
+    return new LabelledText(embedder.encode(labels.text()), labels);
   }
 
   @Override
-  public List<TaskOutput> run(List<Input> batch) {
-    float[][] texts = embedder.embed(pass, batch.stream().map(Input::text).toList());
+  public List<TaskOutput> run(List<LabelledText> batch) {
+    float[][] texts = embedder.embed(pass, batch.stream().map(LabelledText::text).toList());
     embedMissingLabels(batch);
     List<TaskOutput> outputs = new ArrayList<>(batch.size());
     for (int row = 0; row < batch.size(); row++) {
@@ -73,9 +60,9 @@ public final class ZeroShotEmbeddingRunner implements ModelRunner<ZeroShotEmbedd
   }
 
   /** Labels repeat across rows (always, for emotion): each is embedded once per JVM. */
-  private void embedMissingLabels(List<Input> batch) {
+  private void embedMissingLabels(List<LabelledText> batch) {
     Set<String> missing = new LinkedHashSet<>();
-    for (Input input : batch) {
+    for (LabelledText input : batch) {
       for (String label : input.labels().labels()) {
         if (!labelVectors.containsKey(label)) {
           missing.add(label);
