@@ -36,7 +36,7 @@ class RequestFileJobTest {
             "this is not json",
             "{\"id\": \"e\", \"task\": \"translate\", \"body\": {\"text\": \"x\"}}",
             "{\"task\": \"text-vectorisation\", \"body\": {\"text\": \"no id\"}}",
-            "{\"id\": \"g\", \"task\": \"text-generation\", \"body\": {\"text\": \"Once upon a time\"}}",
+            "{\"id\": \"g\", \"task\": \"qa\", \"model\": \"squad-xl\", \"body\": {\"question\": \"q\", \"context\": \"c\"}}",
             "{\"id\": 9, \"account\": \"acme\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"numeric id\"}}",
             "{\"id\": \"k\", \"task\": \"text-vectorisation\", \"body\": {\"txt\": \"typo\"}}");
 
@@ -62,7 +62,7 @@ class RequestFileJobTest {
             "line 4: not valid JSON: Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
             "task: unknown task 'translate'; known tasks: text-vectorisation, qa, text-classification, image-classification, text-generation, summarisation, emotion",
             "id: is required",
-            "model: unknown model 'gpt2-large' for text-generation; known models for text-generation: none yet",
+            "model: unknown model 'squad-xl' for qa; known models for qa: english",
             null,
             "txt: is not a field of this task; allowed fields: text, model");
     assertThat(rows).extracting(r -> r.get("account").asText())

@@ -177,7 +177,9 @@ public final class ModelCatalog {
     boolean inStore = artifact.location().equals("store");
     String location = inStore ? store.folder(entry.artifact()).toString() : artifact.location();
     String install =
-        inStore ? "bin/backprop models fetch " + entry.artifact() + " (into " + store.root() + ")" : artifact.install();
+        inStore && !artifact.download().isEmpty()
+            ? "bin/backprop models fetch " + entry.artifact() + " (into " + store.root() + ")"
+            : String.valueOf(artifact.install()).replace("STORE", store.root().toString());
     return new ModelSpec(
         entry.task(), entry.name(), entry.kind(), artifact.engine(),
         entry.description() != null ? entry.description() : artifact.description(),

@@ -16,7 +16,7 @@ public enum ModelKind {
   EXTRACTIVE_QA("extractive-qa", Task.QA),
   EXTRACTIVE_SUMMARY("extractive-summary", Task.SUMMARISATION),
   CAUSAL_LM("causal-lm", Task.TEXT_GENERATION),
-  SEQ2SEQ("seq2seq", Task.TEXT_GENERATION, Task.SUMMARISATION, Task.QA, Task.EMOTION),
+  SEQ2SEQ("seq2seq", Task.TEXT_GENERATION, Task.SUMMARISATION),
   CLIP("clip", Task.IMAGE_CLASSIFICATION);
 
   private final String catalogName;

@@ -65,7 +65,19 @@ public final class ModelLoader {
         HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> ExtractiveQaRunner.configure(spec, b));
         yield new LoadedModel(device, () -> new ExtractiveQaRunner(spec, tokenizer, new EncoderPass(spec, weights)), tokenizer::close);
       }
-      default -> throw new IllegalStateException("unreachable: " + spec.kind());
+      case CAUSAL_LM -> {
+        HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> b.optTruncation(false).optAddSpecialTokens(false));
+        yield new LoadedModel(device, () -> new CausalLmRunner(spec, weights, tokenizer), tokenizer::close);
+      }
+      case SEQ2SEQ -> {
+        HuggingFaceTokenizer tokenizer =
+            weights.tokenizer(b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
+        yield new LoadedModel(device, () -> new Seq2SeqRunner(spec, weights, tokenizer), tokenizer::close);
+      }
+      case CLIP -> {
+        HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> b.optMaxLength(77).optTruncation(true));
+        yield new LoadedModel(device, () -> new ClipRunner(spec, weights, tokenizer), tokenizer::close);
+      }
     };
   }
 
@@ -77,12 +89,11 @@ public final class ModelLoader {
           "model " + spec.qualifiedName() + " is a " + spec.kind() + " model, which cannot answer " + spec.task());
     }
     switch (spec.kind()) {
-      case SENTENCE_EMBEDDING, ZERO_SHOT_EMBEDDING, EXTRACTIVE_SUMMARY, NLI_ZERO_SHOT, SEQUENCE_CLASSIFICATION, EXTRACTIVE_QA -> {
+      default -> {
         if (!spec.engine().equals("OnnxRuntime")) {
           throw unsupported(spec, "engine " + spec.engine() + " (" + spec.kind() + " runs on OnnxRuntime)");
         }
       }
-      default -> throw unsupported(spec, "kind " + spec.kind());
     }
   }
 

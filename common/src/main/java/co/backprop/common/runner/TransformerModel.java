@@ -2,33 +2,37 @@ package co.backprop.common.runner;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import co.backprop.common.model.ModelException;
 import co.backprop.common.model.ModelFiles;
 import co.backprop.common.model.ModelSpec;
+import ai.djl.util.PairList;
 import co.backprop.common.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A transformer encoder's weights on ONNX Runtime through DJL, loaded once per JVM and shared by
- * every kind and task that runs on the same files (MiniLM serves vectorisation, zero-shot
- * classification, emotion and summaries with one copy in memory).
+ * A model's weights on ONNX Runtime through DJL — one graph ({@code model}) or several ({@code
+ * encoder}, {@code decoder}: every file of the catalog ending in .onnx) — loaded once per JVM and
+ * shared by every kind and task that runs on the same files (MiniLM serves vectorisation,
+ * zero-shot classification, emotion and summaries with one copy in memory).
  */
 public final class TransformerModel implements AutoCloseable {
-  private final ZooModel<TokenBatch, TensorOutputs> model;
+  private final Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs;
   private final Map<String, Path> files;
   private final JsonNode config;
   private final RunnerOptions options;
 
   private TransformerModel(
-      ZooModel<TokenBatch, TensorOutputs> model, Map<String, Path> files, JsonNode config, RunnerOptions options) {
-    this.model = model;
+      Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs, Map<String, Path> files, JsonNode config, RunnerOptions options) {
+    this.graphs = graphs;
     this.files = files;
     this.config = config;
     this.options = options;
@@ -36,26 +40,36 @@ public final class TransformerModel implements AutoCloseable {
 
   public static TransformerModel load(ModelSpec spec, RunnerOptions options) {
     Map<String, Path> files = ModelFiles.localFiles(spec);
-    Path modelFile = files.get("model");
+    Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs = new LinkedHashMap<>();
     try {
-      Criteria<TokenBatch, TensorOutputs> criteria =
-          Criteria.builder()
-              .setTypes(TokenBatch.class, TensorOutputs.class)
-              .optEngine("OnnxRuntime")
-              .optModelPath(modelFile.getParent())
-              .optModelName(modelName(modelFile))
-              .optDevice(options.djlDevice())
-              .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
-              .optOption("interOpNumThreads", "1")
-              .optTranslator(new EncoderTranslator())
-              .build();
-      return new TransformerModel(criteria.loadModel(), files, readConfig(spec, files.get("config")), options);
+      for (Map.Entry<String, Path> file : files.entrySet()) {
+        if (file.getValue().getFileName().toString().endsWith(".onnx")) {
+          graphs.put(file.getKey(), loadGraph(file.getValue(), options));
+        }
+      }
+      return new TransformerModel(graphs, files, readConfig(spec, files.get("config")), options);
     } catch (Exception e) {
+      graphs.values().forEach(ZooModel::close);
       throw new ModelException(
           ModelException.Kind.LOAD_FAILED,
           "model " + spec.qualifiedName() + " could not be loaded from " + files.values() + ": " + e.getMessage(),
           e);
     }
+  }
+
+  private static ZooModel<TensorInputs, TensorOutputs> loadGraph(Path file, RunnerOptions options) throws Exception {
+    Criteria<TensorInputs, TensorOutputs> criteria =
+        Criteria.builder()
+            .setTypes(TensorInputs.class, TensorOutputs.class)
+            .optEngine("OnnxRuntime")
+            .optModelPath(file.getParent())
+            .optModelName(modelName(file))
+            .optDevice(options.djlDevice())
+            .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
+            .optOption("interOpNumThreads", "1")
+            .optTranslator(new NamedTensorTranslator())
+            .build();
+    return criteria.loadModel();
   }
 
   /** DJL finds {@code NAME.onnx} in the model folder. */
@@ -93,8 +107,27 @@ public final class TransformerModel implements AutoCloseable {
     return config;
   }
 
-  public Predictor<TokenBatch, TensorOutputs> newPredictor() {
-    return model.newPredictor();
+  /** A predictor of the graph of this role ({@code model}, {@code encoder}, {@code decoder}). */
+  public Predictor<TensorInputs, TensorOutputs> newPredictor(String role) {
+    return graph(role).newPredictor();
+  }
+
+  /** The graph's inputs by name (their shapes when the engine gives them, else null). */
+  public Map<String, Shape> inputs(String role) {
+    Map<String, Shape> inputs = new LinkedHashMap<>();
+    PairList<String, Shape> described = graph(role).getBlock().describeInput();
+    for (int i = 0; i < described.size(); i++) {
+      inputs.put(described.keyAt(i), described.valueAt(i));
+    }
+    return inputs;
+  }
+
+  private ZooModel<TensorInputs, TensorOutputs> graph(String role) {
+    ZooModel<TensorInputs, TensorOutputs> graph = graphs.get(role);
+    if (graph == null) {
+      throw new ModelException(ModelException.Kind.LOAD_FAILED, "the model has no '" + role + "' graph; it has " + graphs.keySet());
+    }
+    return graph;
   }
 
   public String device() {
@@ -103,6 +136,6 @@ public final class TransformerModel implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
+    graphs.values().forEach(ZooModel::close);
   }
 }

@@ -136,6 +136,17 @@ final class BodyFields {
     return node.asInt();
   }
 
+  Long optionalLong(String field) {
+    JsonNode node = get(field);
+    if (node == null) {
+      return null;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new InvalidRequestException(field, "must be an integer but got " + describeValue(node));
+    }
+    return node.asLong();
+  }
+
   Double optionalNumber(String field) {
     JsonNode node = get(field);
     if (node == null) {

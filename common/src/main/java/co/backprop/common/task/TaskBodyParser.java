@@ -32,6 +32,7 @@ public final class TaskBodyParser {
           "length_penalty",
           "num_beams",
           "num_generations",
+          "seed",
           "model");
 
   private TaskBodyParser() {}
@@ -183,7 +184,8 @@ public final class TaskBodyParser {
             fields.optionalNumber("repetition_penalty"),
             fields.optionalNumber("length_penalty"),
             fields.optionalInteger("num_beams"),
-            fields.optionalInteger("num_generations"));
+            fields.optionalInteger("num_generations"),
+            fields.optionalLong("seed"));
     atLeast("min_length", parameters.minLength(), 0);
     atLeast("max_length", parameters.maxLength(), 1);
     if (parameters.minLength() != null

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * ({@code vector}, {@code probabilities}, {@code answer} or {@code output}).
  */
 public sealed interface TaskOutput
-    permits TaskOutput.Vector, TaskOutput.Probabilities, TaskOutput.Answer, TaskOutput.Text {
+    permits TaskOutput.Vector, TaskOutput.Probabilities, TaskOutput.Answer, TaskOutput.Text, TaskOutput.Texts {
 
   JsonNode toJson();
 
@@ -43,6 +43,18 @@ public sealed interface TaskOutput
     @Override
     public JsonNode toJson() {
       return Json.MAPPER.getNodeFactory().textNode(value);
+    }
+  }
+
+  /** Several generations of one input (num_generations > 1), in order. */
+  record Texts(java.util.List<String> values) implements TaskOutput {
+    public Texts {
+      values = java.util.List.copyOf(values);
+    }
+
+    @Override
+    public JsonNode toJson() {
+      return Json.MAPPER.valueToTree(values);
     }
   }
 }

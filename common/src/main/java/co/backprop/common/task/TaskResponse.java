@@ -57,6 +57,18 @@ public record TaskResponse(Task task, boolean batch, List<TaskOutput> outputs) {
     return new TaskResponse(task, true, outputs);
   }
 
+  /** One item's output from the value of its response field (a list: several generations). */
+  public static TaskOutput outputOf(Task task, JsonNode value) {
+    if (task == Task.TEXT_GENERATION && value != null && value.isArray()) {
+      java.util.List<String> texts = new ArrayList<>();
+      for (int i = 0; i < value.size(); i++) {
+        texts.add(text(task.responseField() + "[" + i + "]", value.get(i)));
+      }
+      return new TaskOutput.Texts(texts);
+    }
+    return output(task, task.responseField(), value);
+  }
+
   private static TaskOutput output(Task task, String field, JsonNode value) {
     switch (task) {
       case TEXT_VECTORISATION -> {

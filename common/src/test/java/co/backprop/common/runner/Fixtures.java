@@ -17,7 +17,7 @@ final class Fixtures {
 
   static Path folder(String name) {
     try {
-      return Path.of(Fixtures.class.getResource("/fixtures/" + name + "/model.onnx").toURI()).getParent();
+      return Path.of(Fixtures.class.getResource("/fixtures/" + name + "/tokenizer.json").toURI()).getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -25,7 +25,12 @@ final class Fixtures {
 
   static ModelSpec spec(Task task, String fixture, ModelKind kind, Map<String, String> options) {
     Map<String, String> files = new LinkedHashMap<>();
-    files.put("model", "model.onnx");
+    if (java.nio.file.Files.exists(folder(fixture).resolve("encoder_model.onnx"))) {
+      files.put("encoder", "encoder_model.onnx");
+      files.put("decoder", "decoder_model.onnx");
+    } else {
+      files.put("model", "model.onnx");
+    }
     files.put("tokenizer", "tokenizer.json");
     files.put("config", "config.json");
     return new ModelSpec(task, fixture, kind, "OnnxRuntime", "fixture", fixture, folder(fixture).toString(), files, options, "");

@@ -52,8 +52,7 @@ public final class RequestLines implements LineFormat<RequestLine> {
       Task task = Task.fromApiName(first.get("task").asText());
       List<TaskOutput> outputs = new ArrayList<>();
       for (JsonNode item : items) {
-        ObjectNode single = Json.MAPPER.createObjectNode().set(task.responseField(), item.get(task.responseField()));
-        outputs.addAll(TaskResponse.parse(task, single).outputs());
+        outputs.add(TaskResponse.outputOf(task, item.get(task.responseField())));
       }
       response.set("response", new TaskResponse(task, !first.path("index").isNull(), outputs).toJson());
     } else {

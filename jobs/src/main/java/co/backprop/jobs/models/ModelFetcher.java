@@ -72,6 +72,9 @@ public final class ModelFetcher {
       throw new IllegalArgumentException(
           "artifact " + name + " is not fetched: it is at " + artifact.location() + " (" + artifact.install() + ")");
     }
+    if (artifact.download().isEmpty()) {
+      throw new IllegalArgumentException("artifact " + name + " cannot be downloaded: " + artifact.install());
+    }
     for (String file : artifact.files().values()) {
       if (!artifact.download().containsKey(file)) {
         throw new IllegalArgumentException("the catalog gives no download for " + file + " of artifact " + name);

@@ -95,6 +95,10 @@ public final class ResultColumns {
     if (output instanceof TaskOutput.Answer answer) {
       return answer.value();
     }
+    if (output instanceof TaskOutput.Texts texts) {
+      // A typed string column: several generations are written as their JSON list.
+      return texts.toJson().toString();
+    }
     return ((TaskOutput.Text) output).value();
   }
 }
