@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A decoder-only model exported to ONNX (GPT-2 style): {@code input_ids}, {@code attention_mask},
+ * A decoder-only model (GPT-2 style) exported to ONNX — {@code input_ids}, {@code attention_mask},
  * optionally {@code position_ids}, {@code past_key_values.N.key/value} and {@code
- * use_cache_branch} in; {@code logits} and {@code present.N.key/value} out. Prompts of different
+ * use_cache_branch} in; {@code logits} and {@code present.N.key/value} out — or to TorchScript,
+ * whose {@code forward(input_ids, attention_mask)} returns the logits. Prompts of different
  * lengths are left-padded. With a KV cache the session feeds only the newest token and the cache;
  * without (the model has none, or it is turned off) it runs the whole text at every step.
  */
@@ -166,7 +167,7 @@ public final class OnnxCausalLm implements LanguageModel {
       } catch (TranslateException e) {
         throw new ModelException(ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
       }
-      TensorOutputs.Tensor all = outputs.require("logits");
+      TensorOutputs.Tensor all = outputs.get("logits"); // TorchScript outputs have no names
       int length = all.dimension(1);
       int vocabulary = all.dimension(2);
       logits = new float[rows][];

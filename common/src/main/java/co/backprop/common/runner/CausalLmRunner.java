@@ -27,9 +27,11 @@ public final class CausalLmRunner implements ModelRunner<GenerationInput> {
     this.predictor = weights.newPredictor("model");
     int eos = Generations.configInt(weights, "eos_token_id", -1);
     long pad = Generations.configInt(weights, "pad_token_id", Math.max(eos, 0));
+    // TorchScript graphs do not name their inputs: they take (input_ids, attention_mask).
+    java.util.Set<String> inputs =
+        spec.engine().equals("PyTorch") ? java.util.Set.of("input_ids", "attention_mask") : weights.inputs("model").keySet();
     this.model =
-        new OnnxCausalLm(
-            predictor, weights.inputs("model").keySet(), cacheLayout(weights), eos, pad, Boolean.parseBoolean(spec.option("useCache", "true")));
+        new OnnxCausalLm(predictor, inputs, cacheLayout(weights), eos, pad, Boolean.parseBoolean(spec.option("useCache", "true")));
     this.maxPositions = spec.intOption("maxPositions", Generations.configInt(weights, "n_positions", 1024));
   }
 

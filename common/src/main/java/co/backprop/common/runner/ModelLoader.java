@@ -89,6 +89,11 @@ public final class ModelLoader {
           "model " + spec.qualifiedName() + " is a " + spec.kind() + " model, which cannot answer " + spec.task());
     }
     switch (spec.kind()) {
+      case CAUSAL_LM -> {
+        if (!spec.engine().equals("OnnxRuntime") && !spec.engine().equals("PyTorch")) {
+          throw unsupported(spec, "engine " + spec.engine() + " (causal-lm runs on OnnxRuntime or PyTorch)");
+        }
+      }
       default -> {
         if (!spec.engine().equals("OnnxRuntime")) {
           throw unsupported(spec, "engine " + spec.engine() + " (" + spec.kind() + " runs on OnnxRuntime)");

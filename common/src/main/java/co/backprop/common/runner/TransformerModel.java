@@ -43,8 +43,9 @@ public final class TransformerModel implements AutoCloseable {
     Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, Path> file : files.entrySet()) {
-        if (file.getValue().getFileName().toString().endsWith(".onnx")) {
-          graphs.put(file.getKey(), loadGraph(file.getValue(), options));
+        String name = file.getValue().getFileName().toString();
+        if (name.endsWith(".onnx") || name.endsWith(".pt")) {
+          graphs.put(file.getKey(), loadGraph(spec.engine(), file.getValue(), options));
         }
       }
       return new TransformerModel(graphs, files, readConfig(spec, files.get("config")), options);
@@ -57,25 +58,30 @@ public final class TransformerModel implements AutoCloseable {
     }
   }
 
-  private static ZooModel<TensorInputs, TensorOutputs> loadGraph(Path file, RunnerOptions options) throws Exception {
-    Criteria<TensorInputs, TensorOutputs> criteria =
+  /** A graph on its engine: ONNX Runtime for .onnx files, PyTorch for TorchScript (.pt). */
+  private static ZooModel<TensorInputs, TensorOutputs> loadGraph(String engine, Path file, RunnerOptions options) throws Exception {
+    Criteria.Builder<TensorInputs, TensorOutputs> criteria =
         Criteria.builder()
             .setTypes(TensorInputs.class, TensorOutputs.class)
-            .optEngine("OnnxRuntime")
+            .optEngine(engine)
             .optModelPath(file.getParent())
             .optModelName(modelName(file))
             .optDevice(options.djlDevice())
-            .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
-            .optOption("interOpNumThreads", "1")
-            .optTranslator(new NamedTensorTranslator())
-            .build();
-    return criteria.loadModel();
+            .optTranslator(new NamedTensorTranslator());
+    if (engine.equals("OnnxRuntime")) {
+      criteria.optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads())).optOption("interOpNumThreads", "1");
+    } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      // PyTorch reads its thread counts once, when the engine starts.
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.intraOpThreads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+    return criteria.build().loadModel();
   }
 
-  /** DJL finds {@code NAME.onnx} in the model folder. */
+  /** DJL finds {@code NAME.onnx} or {@code NAME.pt} in the model folder. */
   private static String modelName(Path modelFile) {
     String file = modelFile.getFileName().toString();
-    return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
+    return file.substring(0, file.lastIndexOf('.'));
   }
 
   private static JsonNode readConfig(ModelSpec spec, Path file) {

@@ -28,12 +28,16 @@ import org.junit.jupiter.api.Test;
  * home 0; home → end 5. Every other pair: -30.
  */
 class CausalLmRunnerTest {
-  /** The fixture without a cache, the one with a cache, and the latter with its cache unused. */
+  /**
+   * The ONNX fixture without a cache, the one with a cache, the latter with its cache unused, and
+   * the same model as TorchScript on DJL's PyTorch engine.
+   */
   static ModelSpec lm(String fixture, boolean useCache) {
     return Fixtures.spec(Task.TEXT_GENERATION, fixture, ModelKind.CAUSAL_LM, Map.of("useCache", Boolean.toString(useCache)));
   }
 
-  static final List<ModelSpec> VARIANTS = List.of(lm("lm-tiny", true), lm("lm-tiny-cached", true), lm("lm-tiny-cached", false));
+  static final List<ModelSpec> VARIANTS =
+      List.of(lm("lm-tiny", true), lm("lm-tiny-cached", true), lm("lm-tiny-cached", false), lm("lm-tiny-torchscript", true));
 
   static GenerationParameters parameters(Integer minLength, Integer maxLength, Double temperature, Integer topK, Double topP,
       Double repetitionPenalty, Double lengthPenalty, Integer numBeams, Integer numGenerations, Long seed) {
@@ -177,8 +181,8 @@ class CausalLmRunnerTest {
           .hasMessageStartingWith("num_generations: must be 1 with temperature 0");
       assertThatThrownBy(() -> runner.prepare(new GenerationRequest("the", parameters(null, null, null, null, null, null, null, 2, 3, null), null)))
           .hasMessage("num_generations: must not exceed num_beams with beam search (3 > 2)");
-      assertThatThrownBy(() -> runner.prepare(new GenerationRequest("the", parameters(null, 100, null, null, null, null, null, null, null, null), null)))
-          .hasMessage("max_length: must be at most 63 for this model and prompt but got 100");
+      assertThatThrownBy(() -> runner.prepare(new GenerationRequest("the", parameters(null, 600, null, null, null, null, null, null, null, null), null)))
+          .hasMessage("max_length: must be at most 511 for this model and prompt but got 600");
     }
   }
 }

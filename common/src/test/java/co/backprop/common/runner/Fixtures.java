@@ -25,15 +25,17 @@ final class Fixtures {
 
   static ModelSpec spec(Task task, String fixture, ModelKind kind, Map<String, String> options) {
     Map<String, String> files = new LinkedHashMap<>();
+    boolean torchScript = java.nio.file.Files.exists(folder(fixture).resolve("model.pt"));
     if (java.nio.file.Files.exists(folder(fixture).resolve("encoder_model.onnx"))) {
       files.put("encoder", "encoder_model.onnx");
       files.put("decoder", "decoder_model.onnx");
     } else {
-      files.put("model", "model.onnx");
+      files.put("model", torchScript ? "model.pt" : "model.onnx");
     }
     files.put("tokenizer", "tokenizer.json");
     files.put("config", "config.json");
-    return new ModelSpec(task, fixture, kind, "OnnxRuntime", "fixture", fixture, folder(fixture).toString(), files, options, "");
+    String engine = torchScript ? "PyTorch" : "OnnxRuntime";
+    return new ModelSpec(task, fixture, kind, engine, "fixture", fixture, folder(fixture).toString(), files, options, "");
   }
 
   /** A runner of the fixture, from the JVM's model cache as a Spark task would get it. */

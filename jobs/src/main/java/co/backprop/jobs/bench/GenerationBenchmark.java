@@ -1,0 +1,95 @@
+package co.backprop.jobs.bench;
+
+import co.backprop.common.model.ModelKind;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.runner.GenerationInput;
+import co.backprop.common.runner.ModelCache;
+import co.backprop.common.runner.ModelRunner;
+import co.backprop.common.runner.RunnerOptions;
+import co.backprop.common.task.GenerationParameters;
+import co.backprop.common.task.GenerationRequest;
+import co.backprop.common.task.Task;
+import co.backprop.common.task.TaskOutput;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Generated tokens per second of a causal language model folder (model.onnx or model.pt,
+ * tokenizer.json, config.json), with its KV cache and with the whole text recomputed at every
+ * step, in one run. Every prompt generates exactly {@code maxLength} tokens (min_length =
+ * max_length, greedy), so both runs do the same work; their texts must come out identical.
+ */
+public final class GenerationBenchmark {
+  public record Result(double cachedTokensPerSecond, double uncachedTokensPerSecond) {}
+
+  private final Path folder;
+  private final int prompts;
+  private final int maxLength;
+  private final int batchRows;
+  private final int threads;
+  private final PrintStream out;
+
+  public GenerationBenchmark(Path folder, int prompts, int maxLength, int batchRows, int threads, PrintStream out) {
+    this.folder = folder.toAbsolutePath();
+    this.prompts = prompts;
+    this.maxLength = maxLength;
+    this.batchRows = batchRows;
+    this.threads = threads;
+    this.out = out;
+  }
+
+  private ModelSpec spec(boolean useCache) {
+    boolean torchScript = Files.exists(folder.resolve("model.pt"));
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("model", torchScript ? "model.pt" : "model.onnx");
+    files.put("tokenizer", "tokenizer.json");
+    files.put("config", "config.json");
+    return new ModelSpec(Task.TEXT_GENERATION, folder.getFileName().toString(), ModelKind.CAUSAL_LM,
+        torchScript ? "PyTorch" : "OnnxRuntime", "benchmark", folder.getFileName().toString(), folder.toString(), files,
+        Map.of("useCache", Boolean.toString(useCache)), "");
+  }
+
+  public Result run() {
+    List<GenerationRequest> requests = new ArrayList<>();
+    GenerationParameters parameters = new GenerationParameters(maxLength, maxLength, 0.0, null, null, null, null, null, null, null);
+    for (String sentence : SyntheticSentences.generate(prompts, 11)) {
+      requests.add(new GenerationRequest(sentence, parameters, null));
+    }
+    out.printf(Locale.ROOT, "generation benchmark: %s, %d prompts, %d tokens each, micro-batches of %d, %d intra-op threads%n",
+        folder, prompts, maxLength, batchRows, threads);
+    List<TaskOutput> cachedTexts = new ArrayList<>();
+    double cached = tokensPerSecond(spec(true), requests, cachedTexts);
+    List<TaskOutput> uncachedTexts = new ArrayList<>();
+    double uncached = tokensPerSecond(spec(false), requests, uncachedTexts);
+    if (!cachedTexts.equals(uncachedTexts)) {
+      throw new IllegalStateException("the cached and the uncached runs generated different texts");
+    }
+    out.printf(Locale.ROOT, "  with the KV cache:         %8.1f tokens/s%n", cached);
+    out.printf(Locale.ROOT, "  recomputing every step:    %8.1f tokens/s%n", uncached);
+    out.printf(Locale.ROOT, "  cache / no cache: %.2fx (same %d texts both ways)%n", cached / uncached, cachedTexts.size());
+    return new Result(cached, uncached);
+  }
+
+  @SuppressWarnings("unchecked")
+  private double tokensPerSecond(ModelSpec spec, List<GenerationRequest> requests, List<TaskOutput> texts) {
+    try (ModelRunner<GenerationInput> runner =
+        (ModelRunner<GenerationInput>) ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
+      runner.run(List.of(runner.prepare(requests.get(0)))); // warm-up
+      long start = System.nanoTime();
+      long tokens = 0;
+      for (int first = 0; first < requests.size(); first += batchRows) {
+        List<GenerationInput> batch =
+            requests.subList(first, Math.min(requests.size(), first + batchRows)).stream().map(runner::prepare).toList();
+        texts.addAll(runner.run(batch));
+        tokens += (long) batch.size() * maxLength;
+      }
+      return tokens / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+}
