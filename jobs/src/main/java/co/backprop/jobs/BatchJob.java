@@ -58,11 +58,21 @@ public final class BatchJob {
   private final SparkSession spark;
   private final JobOptions options;
   private final ModelCatalog catalog;
+  private final ProgressReporter.Sink rowsDone;
 
   public BatchJob(SparkSession spark, JobOptions options) {
+    this(spark, options, catalog(options), null);
+  }
+
+  /**
+   * @param catalog the models this job may use (a worker adds the account's uploaded ones)
+   * @param rowsDone told the input rows done about every second while the models run, or null
+   */
+  public BatchJob(SparkSession spark, JobOptions options, ModelCatalog catalog, ProgressReporter.Sink rowsDone) {
     this.spark = spark;
     this.options = options;
-    this.catalog = catalog(options);
+    this.catalog = catalog;
+    this.rowsDone = rowsDone;
   }
 
   /**
@@ -154,7 +164,8 @@ public final class BatchJob {
     return options.partitions() > 0 ? options.partitions() : context().defaultParallelism() * 3;
   }
 
-  private static ModelCatalog catalog(JobOptions options) {
+  /** The catalog the options name (the bundled one by default) with their model store. */
+  public static ModelCatalog catalog(JobOptions options) {
     ModelStore store = options.modelStore() == null ? ModelStore.fromEnvironment() : new ModelStore(Path.of(options.modelStore()));
     return options.catalog() == null ? ModelCatalog.bundled(store) : ModelCatalog.load(Path.of(options.catalog()), store);
   }
@@ -206,7 +217,8 @@ public final class BatchJob {
       known.put(task, catalog.namesFor(task));
     }
     return new JobPlan(
-        models, known, RunnerOptions.cpu(options.intraOpThreads()), options.batchPolicy(), options.account(), mapping);
+        models, known, RunnerOptions.cpu(options.intraOpThreads()), options.batchPolicy(), options.account(),
+        options.fixedAccount(), mapping);
   }
 
   private void writeLines(JavaRDD<String> lines, InputFormat outputFormat, OutputPaths paths) {
@@ -242,8 +254,11 @@ public final class BatchJob {
   /** Runs the writing action with a progress line, timing it. */
   private Written timed(long rows, JobAccumulators accumulators, Runnable write) {
     long start = System.nanoTime();
-    if (options.progress()) {
-      try (ProgressReporter progress = new ProgressReporter(spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, rows, System.err)) {
+    if (options.progress() || rowsDone != null) {
+      try (ProgressReporter progress =
+          new ProgressReporter(
+              spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, rows,
+              options.progress() ? System.err : null, rowsDone)) {
         write.run();
       }
     } else {

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param catalog the model catalog file, or null for the bundled one
  * @param modelStore the folder of fetched models, or null for the environment's (see ModelStore)
  * @param responses also write each request line's API response (request files only)
+ * @param fixedAccount bill every request line to {@code account} (front-door jobs: a line cannot
+ *     name another account)
  */
 public record JobOptions(
     String input,
@@ -41,6 +43,7 @@ public record JobOptions(
     String catalog,
     String modelStore,
     boolean responses,
+    boolean fixedAccount,
     boolean progress) {
 
   public JobOptions {
@@ -80,6 +83,7 @@ public record JobOptions(
     private String catalog;
     private String modelStore;
     private boolean responses;
+    private boolean fixedAccount;
     private boolean progress;
 
     private Builder(String input, String output) {
@@ -162,6 +166,11 @@ public record JobOptions(
       return this;
     }
 
+    public Builder optFixedAccount(boolean value) {
+      fixedAccount = value;
+      return this;
+    }
+
     public Builder optProgress(boolean value) {
       progress = value;
       return this;
@@ -183,7 +192,7 @@ public record JobOptions(
         throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
       return new JobOptions(input, output, task, model, fieldColumns, constantFields, idColumn, account, format,
-          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, progress);
+          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, progress);
     }
   }
 }

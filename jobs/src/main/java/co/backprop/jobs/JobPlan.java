@@ -17,6 +17,7 @@ import java.util.Map;
  *
  * @param models the models this job may load, by qualified name ({@code task/name})
  * @param knownModels every model name of the catalog by task, for "unknown model" messages
+ * @param fixedAccount whether request lines must be billed to {@code defaultAccount}
  * @param table how table rows become requests, or null for a request file
  */
 public record JobPlan(
@@ -25,6 +26,7 @@ public record JobPlan(
     RunnerOptions runnerOptions,
     BatchPolicy batchPolicy,
     String defaultAccount,
+    boolean fixedAccount,
     TableMapping table)
     implements Serializable {
 

@@ -116,6 +116,6 @@ class LauncherIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains("error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json not found in the folder "
-            + store.resolve("mini") + ". To install it: bin/backprop models fetch mini (into " + store + ")");
+            + store.resolve("mini") + ". To install it: bin/backprop models fetch mini --model-store " + store);
   }
 }

@@ -82,7 +82,7 @@ class MixedTaskJobTest {
     assertThatThrownBy(() -> run(input, store, "not-installed"))
         .isInstanceOf(ModelException.class)
         .hasMessageContaining("model qa/english is not installed")
-        .hasMessageEndingWith("To install it: bin/backprop models fetch " + QA_ARTIFACT + " (into " + store + ")");
+        .hasMessageEndingWith("To install it: bin/backprop models fetch " + QA_ARTIFACT + " --model-store " + store);
 
     installQaFixture(new ModelStore(store));
     ModelCache.closeAll();

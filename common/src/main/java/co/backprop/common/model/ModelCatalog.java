@@ -126,6 +126,15 @@ public final class ModelCatalog {
     return store;
   }
 
+  /** This catalog with more artifacts and entries (an account's uploaded models). */
+  public ModelCatalog withExtra(Map<String, Artifact> moreArtifacts, List<Entry> moreEntries) {
+    Map<String, Artifact> allArtifacts = new LinkedHashMap<>(artifacts);
+    allArtifacts.putAll(moreArtifacts);
+    List<Entry> allEntries = new java.util.ArrayList<>(entries.values());
+    allEntries.addAll(moreEntries);
+    return new ModelCatalog(allArtifacts, allEntries, store);
+  }
+
   /** Every entry, resolved as named (no preference applied), in catalog order. */
   public List<ModelSpec> all() {
     return entries.values().stream().map(this::spec).toList();
@@ -178,7 +187,7 @@ public final class ModelCatalog {
     String location = inStore ? store.folder(entry.artifact()).toString() : artifact.location();
     String install =
         inStore && !artifact.download().isEmpty()
-            ? "bin/backprop models fetch " + entry.artifact() + " (into " + store.root() + ")"
+            ? "bin/backprop models fetch " + entry.artifact() + " --model-store " + store.root()
             : String.valueOf(artifact.install()).replace("STORE", store.root().toString());
     return new ModelSpec(
         entry.task(), entry.name(), entry.kind(), artifact.engine(),

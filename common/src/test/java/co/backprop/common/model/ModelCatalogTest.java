@@ -46,7 +46,7 @@ class ModelCatalogTest {
         .isInstanceOf(ModelException.class)
         .hasMessage(
             "model qa/english is not installed: model.onnx, tokenizer.json, config.json not found in the folder " + folder
-                + ". To install it: bin/backprop models fetch distilbert-base-cased-distilled-squad (into " + store + ")");
+                + ". To install it: bin/backprop models fetch distilbert-base-cased-distilled-squad --model-store " + store);
   }
 
   @Test

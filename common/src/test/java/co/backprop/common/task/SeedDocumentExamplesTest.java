@@ -3,16 +3,10 @@ package co.backprop.common.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,71 +15,11 @@ import org.junit.jupiter.api.Test;
  * Backprop API reference) parses with our schemas and is written back as the same JSON.
  */
 class SeedDocumentExamplesTest {
-  private static final Pattern SCHEMA_SECTION = Pattern.compile("<h2 id=\"tocS_(\\w+)\">");
-  private static final Pattern ENDPOINT = Pattern.compile("`POST /([a-z-]+)`");
-  private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL);
-
-  record Example(String source, Task task, boolean isBody, JsonNode json) {}
-
-  private static List<Example> examples;
+  private static List<SeedDocument.Example> examples;
 
   @BeforeAll
-  static void readDocument() throws IOException {
-    String document = Files.readString(Path.of(System.getProperty("backprop.repo", ".."), "docs", "backprop-api.md"));
-    examples = new ArrayList<>();
-    schemaExamples(document);
-    endpointExamples(document);
-  }
-
-  /** The json block under each schema heading, e.g. TextVectorisationBatch or QASingleResponse. */
-  private static void schemaExamples(String document) throws IOException {
-    Matcher section = SCHEMA_SECTION.matcher(document);
-    while (section.find()) {
-      String schema = section.group(1);
-      Task task = taskOfSchema(schema);
-      if (task == null) {
-        continue; // models and uploads belong to the front door
-      }
-      Matcher block = JSON_BLOCK.matcher(document);
-      assertThat(block.find(section.end())).as("json example of " + schema).isTrue();
-      examples.add(
-          new Example(schema, task, !schema.contains("Response"), Json.MAPPER.readTree(block.group(1))));
-    }
-  }
-
-  /** Under each `POST /task`: the json after "Body parameter" and after "200 Response". */
-  private static void endpointExamples(String document) throws IOException {
-    Matcher endpoint = ENDPOINT.matcher(document);
-    while (endpoint.find()) {
-      Task task;
-      try {
-        task = Task.fromApiName(endpoint.group(1));
-      } catch (IllegalArgumentException notATask) {
-        continue;
-      }
-      int body = document.indexOf("> Body parameter", endpoint.end());
-      int response = document.indexOf("> 200 Response", endpoint.end());
-      Matcher block = JSON_BLOCK.matcher(document);
-      assertThat(block.find(body)).isTrue();
-      examples.add(new Example("POST /" + task + " body", task, true, Json.MAPPER.readTree(block.group(1))));
-      assertThat(block.find(response)).isTrue();
-      examples.add(new Example("POST /" + task + " 200", task, false, Json.MAPPER.readTree(block.group(1))));
-    }
-  }
-
-  private static Task taskOfSchema(String schema) {
-    String prefix = schema.replaceAll("(Body|Single|Batch|Response|SingleResponse|BatchResponse)$", "");
-    prefix = prefix.replaceAll("(Single|Batch)$", "");
-    return switch (prefix) {
-      case "TextVectorisation" -> Task.TEXT_VECTORISATION;
-      case "QA" -> Task.QA;
-      case "TextClassification" -> Task.TEXT_CLASSIFICATION;
-      case "ImageClassification" -> Task.IMAGE_CLASSIFICATION;
-      case "TextGeneration" -> Task.TEXT_GENERATION;
-      case "Summarisation" -> Task.SUMMARISATION;
-      case "Emotion" -> Task.EMOTION;
-      default -> null;
-    };
+  static void readDocument() {
+    examples = SeedDocument.examples();
   }
 
   @Test
@@ -101,7 +35,7 @@ class SeedDocumentExamplesTest {
 
   @Test
   void everyBodyParsesAndIsWrittenBackUnchanged() {
-    for (Example example : examples) {
+    for (SeedDocument.Example example : examples) {
       if (!example.isBody()) {
         continue;
       }
@@ -114,7 +48,7 @@ class SeedDocumentExamplesTest {
 
   @Test
   void everyResponseParsesAndIsWrittenBackUnchanged() {
-    for (Example example : examples) {
+    for (SeedDocument.Example example : examples) {
       if (example.isBody()) {
         continue;
       }
@@ -125,7 +59,7 @@ class SeedDocumentExamplesTest {
 
   @Test
   void batchBodiesExplodeIntoTheirItemsInOrder() {
-    Example qaBatch =
+    SeedDocument.Example qaBatch =
         examples.stream().filter(e -> e.source().equals("QABatch")).findFirst().orElseThrow();
     List<SingleRequest> items = TaskBodyParser.parse(Task.QA, qaBatch.json()).requests();
     assertThat(items)

@@ -65,7 +65,7 @@ public final class RequestLines implements LineFormat<RequestLine> {
 
   @Override
   public PendingRow<RequestLine> read(long line, String text, JobPlan plan) {
-    RequestLine request = RequestLine.read(line, text, plan.defaultAccount());
+    RequestLine request = RequestLine.read(line, text, plan.defaultAccount(), plan.fixedAccount());
     return new PendingRow<>(request, request.items(plan));
   }
 

@@ -30,6 +30,11 @@ public record RequestLine(
   private static final Set<String> FIELDS = Set.of("id", "account", "task", "model", "body");
 
   public static RequestLine read(long line, String text, String defaultAccount) {
+    return read(line, text, defaultAccount, false);
+  }
+
+  /** @param fixedAccount whether every line must be billed to {@code defaultAccount} */
+  public static RequestLine read(long line, String text, String defaultAccount, boolean fixedAccount) {
     JsonNode json;
     try {
       json = Json.MAPPER.readTree(text);
@@ -52,6 +57,12 @@ public record RequestLine(
       }
       id = id(json.get("id"));
       account = optionalString(json, "account", defaultAccount);
+      if (fixedAccount && !account.equals(defaultAccount)) {
+        String named = account;
+        account = defaultAccount;
+        throw new InvalidRequestException(
+            "account", "this job's requests are billed to '" + defaultAccount + "'; the line names '" + named + "'");
+      }
       task = task(json.get("task"));
       String lineModel = optionalString(json, "model", null);
       JsonNode body = json.get("body");

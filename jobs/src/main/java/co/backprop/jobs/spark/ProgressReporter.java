@@ -20,11 +20,18 @@ import scala.jdk.javaapi.CollectionConverters;
  * moves inside long partitions too.
  */
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
+  /** Where progress goes besides the terminal. */
+  @FunctionalInterface
+  public interface Sink {
+    void progress(long done, long total);
+  }
+
   private final SparkContext context;
   private final long accumulatorId;
   private final LongSupplier settled;
   private final long total;
   private final PrintStream out;
+  private final Sink sink;
   private final boolean terminal;
   private final AtomicLong finished = new AtomicLong();
   private final Map<Long, Long> running = new ConcurrentHashMap<>();
@@ -36,13 +43,17 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
    * @param accumulatorId the rows-done accumulator, as tasks and heartbeats report it
    * @param settled the accumulator's value on the driver: exact once tasks have finished (listener
    *     events arrive later, asynchronously)
+   * @param out where the progress line goes, or null for none
+   * @param sink told the rows done every second (a worker records them), or null
    */
-  public ProgressReporter(SparkContext context, long accumulatorId, LongSupplier settled, long total, PrintStream out) {
+  public ProgressReporter(
+      SparkContext context, long accumulatorId, LongSupplier settled, long total, PrintStream out, Sink sink) {
     this.context = context;
     this.accumulatorId = accumulatorId;
     this.settled = settled;
     this.total = total;
     this.out = out;
+    this.sink = sink;
     this.terminal = System.console() != null;
     context.addSparkListener(this);
     this.printer = new Thread(this::printLoop, "backprop-progress");
@@ -99,6 +110,12 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
       if (stopped) {
         return;
       }
+      if (sink != null) {
+        sink.progress(done(), total);
+      }
+      if (out == null) {
+        continue;
+      }
       if (terminal) {
         out.print("\r" + line() + "   ");
         out.flush();
@@ -124,7 +141,12 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     stopped = true;
     printer.interrupt();
     context.removeSparkListener(this);
-    out.print((terminal ? "\r" : "") + line() + "   \n");
-    out.flush();
+    if (sink != null) {
+      sink.progress(done(), total);
+    }
+    if (out != null) {
+      out.print((terminal ? "\r" : "") + line() + "   \n");
+      out.flush();
+    }
   }
 }

@@ -1,0 +1,141 @@
+package co.backprop.frontdoor;
+
+import co.backprop.common.store.JobStore;
+import co.backprop.frontdoor.usage.UsageImport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The front door's commands: {@code serve}, {@code accounts create}, {@code usage import}. */
+@Command(
+    name = "backprop",
+    mixinStandardHelpOptions = true,
+    subcommands = {FrontDoorCommand.Serve.class, FrontDoorCommand.Accounts.class, FrontDoorCommand.Usage.class})
+public final class FrontDoorCommand {
+  public static void main(String[] args) {
+    CommandLine commandLine =
+        new CommandLine(new FrontDoorCommand())
+            .setExecutionExceptionHandler((exception, cmd, parse) -> {
+              if (exception instanceof IllegalArgumentException || exception instanceof JobStore.StoreException) {
+                cmd.getErr().println("error: " + exception.getMessage());
+                return 2;
+              }
+              throw exception;
+            });
+    int exit = commandLine.execute(args);
+    if (exit != 0 || !args[0].equals("serve")) {
+      System.exit(exit);
+    }
+  }
+
+  static JobStore store(Path data, String url) {
+    return url != null ? JobStore.open(url) : JobStore.sqlite(data.resolve("backprop.db"));
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Starts the REST front door and, by default, a local worker.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "data", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--store", description = "JDBC URL of the job store (default: SQLite in the data folder).")
+    String store;
+
+    @Option(names = "--sync-wait", defaultValue = "30", description = "Seconds a task endpoint waits before answering 202 (default: ${DEFAULT-VALUE}).")
+    double syncWait;
+
+    @Option(names = "--max-body-mb", defaultValue = "20", description = "Largest task or job body (default: ${DEFAULT-VALUE} MB).")
+    long maxBodyMb;
+
+    @Option(names = "--max-upload-mb", defaultValue = "5120", description = "Largest model zip (default: ${DEFAULT-VALUE} MB).")
+    long maxUploadMb;
+
+    @Option(names = "--allow-path", description = "A local folder jobs may read and write (repeatable; the data folder's files/ always).")
+    List<Path> allowedPaths = new ArrayList<>();
+
+    @Option(names = "--no-worker", description = "Do not start a local worker (start them with bin/backprop worker).")
+    boolean noWorker;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      List<Path> roots = new ArrayList<>(allowedPaths);
+      roots.add(data.resolve("files"));
+      List<String> worker = new ArrayList<>();
+      if (!noWorker) {
+        worker.add(System.getProperty("backprop.launcher", "bin/backprop"));
+        worker.addAll(List.of("worker", "--data", data.toAbsolutePath().toString()));
+        if (store != null) {
+          worker.addAll(List.of("--store", store));
+        }
+      }
+      FrontDoorConfig config =
+          new FrontDoorConfig(data, store, port, Duration.ofMillis((long) (syncWait * 1000)), maxBodyMb << 20, maxUploadMb << 20, roots, worker);
+      FrontDoor frontDoor = FrontDoor.start(config);
+      System.out.println("front door listening on http://localhost:" + frontDoor.port() + " (data in " + config.data() + ")");
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        frontDoor.close();
+        stopped.countDown();
+      }));
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "accounts", mixinStandardHelpOptions = true, description = "Accounts and their API keys.",
+      subcommands = {Accounts.Create.class})
+  static final class Accounts {
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates an account; prints its API key once, alone on the last line.")
+    static final class Create implements Callable<Integer> {
+      @Parameters(paramLabel = "NAME")
+      String name;
+
+      @Option(names = "--data", defaultValue = "data")
+      Path data;
+
+      @Option(names = "--store")
+      String store;
+
+      @Override
+      public Integer call() {
+        String key = store(data, store).createAccount(name);
+        System.out.println("created account " + name + "; its API key (shown once, stored as a hash):");
+        System.out.println(key);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "usage", mixinStandardHelpOptions = true, description = "The usage ledger.", subcommands = {Usage.Import.class})
+  static final class Usage {
+    @Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Bills the usage of a job's output (bin/backprop job, spark-submit) to the ledger; importing twice counts once.")
+    static final class Import implements Callable<Integer> {
+      @Parameters(paramLabel = "OUTPUT", description = "The job's output folder (with summary.json).")
+      Path output;
+
+      @Option(names = "--data", defaultValue = "data")
+      Path data;
+
+      @Option(names = "--store")
+      String store;
+
+      @Override
+      public Integer call() throws Exception {
+        UsageImport.Imported imported = UsageImport.of(store(data, store), output);
+        System.out.printf("imported %d usage rows from %s (%d already counted)%n", imported.rows() - imported.alreadyCounted(),
+            imported.source(), imported.alreadyCounted());
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package co.backprop.frontdoor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the front door runs.
+ *
+ * @param data the data folder: job store, job inputs and outputs, models, uploads, logs
+ * @param storeUrl the job store's JDBC URL (an SQLite file in {@code data} by default)
+ * @param syncWait how long a task endpoint waits for its job before answering 202
+ * @param maxBodyBytes the largest task or job body accepted (413 beyond)
+ * @param maxUploadBytes the largest model zip accepted (413 beyond)
+ * @param allowedRoots local folders jobs may read inputs from and write outputs to (besides s3a://)
+ * @param workerCommand the command that starts a worker, or empty to start none
+ */
+public record FrontDoorConfig(
+    Path data,
+    String storeUrl,
+    int port,
+    Duration syncWait,
+    long maxBodyBytes,
+    long maxUploadBytes,
+    List<Path> allowedRoots,
+    List<String> workerCommand) {
+
+  public FrontDoorConfig {
+    data = requireNonNull(data, "data is null").toAbsolutePath().normalize();
+    storeUrl = storeUrl != null ? storeUrl : "jdbc:sqlite:" + data.resolve("backprop.db");
+    allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    workerCommand = List.copyOf(workerCommand);
+  }
+
+  public Path jobs() {
+    return data.resolve("jobs");
+  }
+
+  /** Fetched global models (the same store layout as `models fetch`). */
+  public Path models() {
+    return data.resolve("models");
+  }
+
+  /** Uploaded models: {@code user-models/{account}/{name}/}. */
+  public Path userModels() {
+    return data.resolve("user-models");
+  }
+
+  public Path uploads() {
+    return data.resolve("uploads");
+  }
+}

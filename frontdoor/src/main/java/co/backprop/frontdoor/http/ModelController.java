@@ -1,0 +1,182 @@
+package co.backprop.frontdoor.http;
+
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.store.JobRecord;
+import co.backprop.common.store.JobStore;
+import co.backprop.common.store.UserModel;
+import co.backprop.common.task.Json;
+import co.backprop.frontdoor.uploads.ModelZip;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** /models, /models/{model}, /upload-url and the upload itself (PUT /uploads/{token}). */
+public final class ModelController {
+  private static final String NAME = "[a-z0-9_-]{3,100}";
+
+  private final JobStore store;
+  private final Models models;
+  private final JobQueue queue;
+  private final Path userModels;
+  private final Path uploads;
+  private final long maxUploadBytes;
+
+  public ModelController(JobStore store, Models models, JobQueue queue, Path userModels, Path uploads, long maxUploadBytes) {
+    this.store = store;
+    this.models = models;
+    this.queue = queue;
+    this.userModels = userModels;
+    this.uploads = uploads;
+    this.maxUploadBytes = maxUploadBytes;
+  }
+
+  public void list(Context ctx) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (UserModel model : models.uploaded(ApiKeys.account(ctx))) {
+      list.add(summary(model));
+    }
+    if (Boolean.parseBoolean(ctx.queryParam("include_global"))) {
+      Map<String, ObjectNode> global = new LinkedHashMap<>();
+      for (ModelSpec spec : models.global().all()) {
+        ObjectNode entry =
+            global.computeIfAbsent(spec.name(), name -> {
+              ObjectNode node = Json.MAPPER.createObjectNode();
+              node.put("id", "model_" + name);
+              node.put("name", name);
+              node.put("description", spec.description());
+              node.putArray("tasks");
+              node.put("build_status", UserModel.SUCCESS);
+              node.putNull("last_deployment");
+              node.put("global", true);
+              return node;
+            });
+        ((ArrayNode) entry.get("tasks")).add(spec.task().apiName());
+      }
+      global.values().forEach(list::add);
+    }
+    Bodies.send(ctx, 200, list);
+  }
+
+  public void get(Context ctx) {
+    UserModel model = owned(ctx);
+    ObjectNode detail = summary(model);
+    detail.put("build_message", model.buildMessage());
+    Path folder = Path.of(model.path());
+    String modelFile = Files.exists(folder.resolve("model.pt")) ? "model.pt" : "model.onnx";
+    detail.put("model_url", folder.resolve(modelFile).toUri().toString());
+    detail.put("config_url", folder.resolve("config.json").toUri().toString());
+    detail.putNull("requirements_url"); // ONNX and TorchScript models have no Python requirements
+    Bodies.send(ctx, 200, detail);
+  }
+
+  public void delete(Context ctx) throws IOException {
+    UserModel model = owned(ctx);
+    store.deleteModel(model.account(), model.name());
+    Path folder = Path.of(model.path());
+    if (Files.exists(folder)) {
+      try (var paths = Files.walk(folder)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+    Bodies.send(ctx, 200, Json.MAPPER.nullNode());
+  }
+
+  /** A URL valid for an hour that takes one PUT of the model's zip. */
+  public void uploadUrl(Context ctx) {
+    JsonNode body = Bodies.json(ctx);
+    JsonNode name = body.get("model_name");
+    if (name == null || !name.isTextual()) {
+      throw ApiException.badRequest("model_name: is required (3-100 characters of lowercase ascii, digits, - and _)");
+    }
+    if (!name.asText().matches(NAME)) {
+      throw ApiException.badRequest("model_name: must be 3-100 characters of lowercase ascii, digits, - and _; got '" + name.asText() + "'");
+    }
+    if (models.global().all().stream().anyMatch(spec -> spec.name().equals(name.asText()))) {
+      throw ApiException.badRequest("model_name: '" + name.asText() + "' is the name of a global model; choose another");
+    }
+    String token = store.createUpload(ApiKeys.account(ctx), name.asText(), Duration.ofHours(1));
+    Bodies.send(ctx, 200, Json.MAPPER.getNodeFactory().textNode(ctx.scheme() + "://" + ctx.host() + "/uploads/" + token));
+  }
+
+  /**
+   * Streams the zip to disk (never into memory), refuses it past the size limit, checks and
+   * installs it, then queues its build. A zip that fails a check is recorded as a failed build
+   * with the reason, and nothing of it stays on disk.
+   */
+  public void upload(Context ctx) throws IOException {
+    JobStore.Upload upload = store.useUpload(ctx.pathParam("token"))
+        .orElseThrow(() -> new ApiException(403, "upload URL: unknown, used or expired (they work once, for an hour)"));
+    long declared = ctx.contentLength();
+    if (declared > maxUploadBytes) {
+      throw new ApiException(413, "the zip is " + declared + " bytes; the limit is " + maxUploadBytes);
+    }
+    Files.createDirectories(uploads);
+    Path zip = uploads.resolve(ctx.pathParam("token") + ".zip");
+    Path folder = userModels.resolve(upload.account()).resolve(upload.model());
+    try {
+      copyLimited(ctx.bodyInputStream(), zip);
+      Files.createDirectories(folder.getParent());
+      ModelZip.Contents contents = ModelZip.install(zip, folder, maxUploadBytes);
+      UserModel model = new UserModel(upload.account(), upload.model(), contents.description(), contents.tasks(), UserModel.BUILDING,
+          "queued for building", Instant.now().toString(), folder.toString());
+      store.saveModel(model);
+      JobRecord build = queue.enqueue(JobQueue.newId(), upload.account(), "build", Map.of("model", upload.model()), null, folder.toString(), null);
+      ObjectNode answer = summary(model);
+      answer.put("build_job", build.id());
+      Bodies.send(ctx, 200, answer);
+    } catch (ModelZip.Rejected rejected) {
+      UserModel failed = new UserModel(upload.account(), upload.model(), "", java.util.List.of(), UserModel.FAIL, rejected.getMessage(),
+          Instant.now().toString(), folder.toString());
+      store.saveModel(failed);
+      Bodies.send(ctx, 400, summary(failed).put("build_message", rejected.getMessage()).put("message", rejected.getMessage()));
+    } finally {
+      Files.deleteIfExists(zip);
+    }
+  }
+
+  private void copyLimited(InputStream in, Path zip) throws IOException {
+    long total = 0;
+    try (in; OutputStream out = Files.newOutputStream(zip)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int read; (read = in.read(buffer)) >= 0; ) {
+        total += read;
+        if (total > maxUploadBytes) {
+          throw new ApiException(413, "the zip is larger than the limit of " + maxUploadBytes + " bytes");
+        }
+        out.write(buffer, 0, read);
+      }
+    } catch (ApiException e) {
+      Files.deleteIfExists(zip);
+      throw e;
+    }
+  }
+
+  private UserModel owned(Context ctx) {
+    String name = ctx.pathParam("model");
+    return store.model(ApiKeys.account(ctx), name).orElseThrow(() -> ApiException.modelNotFound(name));
+  }
+
+  private static ObjectNode summary(UserModel model) {
+    ObjectNode node = Json.MAPPER.createObjectNode();
+    node.put("id", "model_" + model.name());
+    node.put("name", model.name());
+    node.put("description", model.description());
+    ArrayNode tasks = node.putArray("tasks");
+    model.tasks().forEach(tasks::add);
+    node.put("build_status", model.buildStatus());
+    node.put("last_deployment", model.lastDeployment());
+    return node;
+  }
+}

@@ -1,0 +1,70 @@
+package co.backprop.frontdoor.http;
+
+import co.backprop.common.model.ModelCatalog;
+import co.backprop.common.model.ModelException;
+import co.backprop.common.model.ModelFiles;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.model.ModelStore;
+import co.backprop.common.store.JobStore;
+import co.backprop.common.store.UserModel;
+import co.backprop.common.store.UserModels;
+import co.backprop.common.task.Task;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The models an account can call: the global catalog and its own built uploads. */
+public final class Models {
+  private final JobStore store;
+  private final ModelStore global;
+
+  public Models(JobStore store, Path globalStore) {
+    this.store = store;
+    this.global = new ModelStore(globalStore);
+  }
+
+  public ModelCatalog global() {
+    return ModelCatalog.bundled(global);
+  }
+
+  /**
+   * Checks before queueing that (task, model) can run for the account: a 400 naming the model when
+   * it is unknown or still building, a 503 when the catalog knows it but it is not installed here.
+   */
+  void requireCallable(String account, Task task, String model) {
+    Optional<UserModel> own = model == null ? Optional.empty() : store.model(account, model);
+    if (own.isPresent()) {
+      UserModel uploaded = own.get();
+      if (!uploaded.tasks().contains(task.apiName())) {
+        throw ApiException.badRequest("model: your model '" + model + "' does not do " + task.apiName() + "; it does " + uploaded.tasks());
+      }
+      if (!uploaded.buildStatus().equals(UserModel.SUCCESS)) {
+        throw ApiException.badRequest("model: your model '" + model + "' is not built (build_status " + uploaded.buildStatus() + ")");
+      }
+      return;
+    }
+    ModelSpec spec;
+    try {
+      spec = global().resolve(task, model);
+    } catch (ModelException e) {
+      throw ApiException.badRequest("model: " + e.getMessage());
+    }
+    // Bundled models are in the workers' jar, not in this (engine-free) one: trust the catalog.
+    if (!spec.location().startsWith("classpath:") && !ModelFiles.isInstalled(spec)) {
+      try {
+        ModelFiles.requireInstalled(spec);
+      } catch (ModelException e) {
+        throw new ApiException(503, e.getMessage());
+      }
+    }
+  }
+
+  List<UserModel> uploaded(String account) {
+    return store.models(account);
+  }
+
+  /** The global catalog with the account's models, as its jobs see it. */
+  ModelCatalog forAccount(String account) {
+    return UserModels.catalog(global(), store.models(account));
+  }
+}

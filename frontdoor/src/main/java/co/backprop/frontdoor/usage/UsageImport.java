@@ -1,0 +1,39 @@
+package co.backprop.frontdoor.usage;
+
+import co.backprop.common.store.JobStore;
+import co.backprop.common.store.UsageRow;
+import co.backprop.common.task.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bills the usage of a job run outside the front door (spark-submit, bin/backprop job) to the
+ * same ledger. The source is the run itself (its results path and start time), so importing an
+ * output twice — or importing the output of a job a worker already billed — counts once.
+ */
+public final class UsageImport {
+  public record Imported(String source, int rows, int alreadyCounted) {}
+
+  private UsageImport() {}
+
+  public static Imported of(JobStore store, Path output) throws IOException {
+    Path summaryFile = output.resolve("summary.json");
+    if (!Files.isRegularFile(summaryFile)) {
+      throw new IllegalArgumentException(output + " holds no summary.json: it is not the output of a finished job");
+    }
+    JsonNode summary = Json.MAPPER.readTree(summaryFile.toFile());
+    String source = summary.get("results_path").asText() + "@" + summary.get("started").asText();
+    List<UsageRow> rows = new ArrayList<>();
+    for (JsonNode usage : summary.get("usage")) {
+      rows.add(new UsageRow(
+          usage.get("account").asText(), usage.get("period").asText(), usage.get("task").asText(), usage.get("model").asText(),
+          usage.get("requests").asLong(), usage.get("compute_seconds").asDouble()));
+    }
+    int inserted = store.recordUsage(source, rows);
+    return new Imported(source, rows.size(), rows.size() - inserted);
+  }
+}

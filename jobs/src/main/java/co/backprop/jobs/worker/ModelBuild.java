@@ -1,0 +1,128 @@
+package co.backprop.jobs.worker;
+
+import co.backprop.common.model.ModelCatalog;
+import co.backprop.common.model.ModelSpec;
+import co.backprop.common.model.ModelStore;
+import co.backprop.common.runner.ModelCache;
+import co.backprop.common.runner.ModelLoader;
+import co.backprop.common.runner.ModelRunner;
+import co.backprop.common.runner.PreparedInput;
+import co.backprop.common.runner.RunnerOptions;
+import co.backprop.common.store.JobRecord;
+import co.backprop.common.store.JobStore;
+import co.backprop.common.store.UserModel;
+import co.backprop.common.store.UserModels;
+import co.backprop.common.task.ClassificationRequest;
+import co.backprop.common.task.GenerationParameters;
+import co.backprop.common.task.GenerationRequest;
+import co.backprop.common.task.ImageClassificationRequest;
+import co.backprop.common.task.Json;
+import co.backprop.common.task.QaRequest;
+import co.backprop.common.task.SingleRequest;
+import co.backprop.common.task.Task;
+import co.backprop.common.task.TextRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Builds an uploaded model: loads it for every task its config names and runs one small request of
+ * each, then records success or the reason it failed as the model's build status.
+ */
+final class ModelBuild {
+  private final JobStore store;
+  private final ModelStore models;
+
+  ModelBuild(JobStore store, ModelStore models) {
+    this.store = store;
+    this.models = models;
+  }
+
+  /** Builds the model the job names and returns the build message. */
+  String build(JobRecord job) {
+    String name;
+    try {
+      name = Json.MAPPER.readTree(job.options()).get("model").asText();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("a build job names no model: " + job.options(), e);
+    }
+    UserModel model = store.model(job.account(), name).orElseThrow(() -> new IllegalStateException("model " + name + " was deleted"));
+    String message;
+    String status;
+    try {
+      ModelCatalog catalog = UserModels.catalog(ModelCatalog.bundled(models), List.of(model));
+      List<String> answered = new ArrayList<>();
+      for (String taskName : model.tasks()) {
+        Task task = Task.fromApiName(taskName);
+        ModelSpec spec = catalog.resolve(task, name);
+        ModelLoader.requireSupported(spec);
+        smokeRun(spec, smokeRequest(task, Path.of(model.path())));
+        answered.add(taskName);
+      }
+      status = UserModel.SUCCESS;
+      message = "loaded and answered a test request for " + String.join(", ", answered);
+    } catch (RuntimeException e) {
+      status = UserModel.FAIL;
+      message = "the model could not be built: " + e.getMessage();
+    }
+    store.saveModel(new UserModel(
+        model.account(), model.name(), model.description(), model.tasks(), status, message, Instant.now().toString(), model.path()));
+    return message;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void smokeRun(ModelSpec spec, SingleRequest request) {
+    try (ModelRunner<PreparedInput> runner =
+        (ModelRunner<PreparedInput>) ModelCache.get(spec, RunnerOptions.cpu(1), () -> {}).newRunner()) {
+      runner.run(List.of(runner.prepare(request)));
+    }
+  }
+
+  private static SingleRequest smokeRequest(Task task, Path folder) {
+    return switch (task) {
+      case TEXT_VECTORISATION, EMOTION -> new TextRequest("Hello world, this is a test.", null);
+      case SUMMARISATION -> new TextRequest("This is a test. It has two sentences.", null);
+      case TEXT_CLASSIFICATION -> new ClassificationRequest("Hello world, this is a test.", configLabels(folder), null);
+      case QA -> new QaRequest("What is this?", "This is a test.", null, null, null);
+      case TEXT_GENERATION ->
+          new GenerationRequest("Hello", new GenerationParameters(null, 2, 0.0, null, null, null, null, null, null, null), null);
+      case IMAGE_CLASSIFICATION -> new ImageClassificationRequest(whitePng(), List.of("white", "black"), null);
+    };
+  }
+
+  /** A classifier's own first label (it answers only its labels), or two words for zero-shot kinds. */
+  private static List<String> configLabels(Path folder) {
+    try {
+      JsonNode id2label = Json.MAPPER.readTree(folder.resolve("config.json").toFile()).path("id2label");
+      if (id2label.isObject() && id2label.size() > 0) {
+        return List.of(id2label.elements().next().asText());
+      }
+    } catch (IOException e) {
+      // no labels: zero-shot
+    }
+    return List.of("greeting", "question");
+  }
+
+  private static String whitePng() {
+    BufferedImage image = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        image.setRGB(x, y, 0xffffff);
+      }
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", bytes);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+}

@@ -1,0 +1,67 @@
+package co.backprop.jobs.worker;
+
+import co.backprop.common.model.ModelStore;
+import co.backprop.common.store.JobStore;
+import co.backprop.jobs.spark.SparkSessions;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A long-running Spark driver that runs the front door's jobs from the job store.",
+      "bin/backprop serve starts one; start more (on other hosts, with a shared store) to scale out."
+    })
+public final class WorkerCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "data", description = "The data folder the front door uses (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--store", description = "JDBC URL of the job store (default: the SQLite file in the data folder).")
+  String storeUrl;
+
+  @Option(names = "--lease", defaultValue = "30s", description = "How long a claim lasts without renewal (default: ${DEFAULT-VALUE}).")
+  String lease;
+
+  @Option(names = "--poll", defaultValue = "100ms", description = "How often an idle worker looks for work (default: ${DEFAULT-VALUE}).")
+  String poll;
+
+  @Option(names = "--master", description = "Spark master (default: local[*]).")
+  String master;
+
+  @Option(names = "--conf", description = "Any Spark setting.")
+  Map<String, String> sparkSettings = new LinkedHashMap<>();
+
+  static Duration duration(String text) {
+    String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (value.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+    }
+    if (value.endsWith("s")) {
+      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+    }
+    return Duration.ofMillis(Long.parseLong(value));
+  }
+
+  @Override
+  public Integer call() {
+    JobStore store = storeUrl != null ? JobStore.open(storeUrl) : JobStore.sqlite(data.resolve("backprop.db"));
+    String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
+    SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
+    Worker worker = new Worker(spark, store, new ModelStore(data.resolve("models")), id, duration(lease), duration(poll));
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "backprop-worker-stop"));
+    try {
+      worker.run();
+    } finally {
+      spark.stop();
+    }
+    return 0;
+  }
+}
