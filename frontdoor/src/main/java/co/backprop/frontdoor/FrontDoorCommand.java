@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "backprop",
     mixinStandardHelpOptions = true,
-    subcommands = {FrontDoorCommand.Serve.class, FrontDoorCommand.Accounts.class, FrontDoorCommand.Usage.class})
+    subcommands = {FrontDoorCommand.Serve.class, FrontDoorCommand.Accounts.class, FrontDoorCommand.Usage.class, FrontDoorCommand.Bench.class})
 public final class FrontDoorCommand {
   public static void main(String[] args) {
     CommandLine commandLine =
@@ -30,7 +30,7 @@ public final class FrontDoorCommand {
               throw exception;
             });
     int exit = commandLine.execute(args);
-    if (exit != 0 || !args[0].equals("serve")) {
+    if (exit != 0 || args.length == 0 || !args[0].equals("serve")) {
       System.exit(exit);
     }
   }
@@ -87,6 +87,29 @@ public final class FrontDoorCommand {
         stopped.countDown();
       }));
       stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "bench-frontdoor", mixinStandardHelpOptions = true,
+      description = "Enqueue rate and latency of POST /jobs and of small task calls, with a local worker. Not a test.")
+  static final class Bench implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "out/bench-frontdoor", description = "Scratch data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--concurrency", defaultValue = "8")
+    int concurrency;
+
+    @Option(names = "--jobs", defaultValue = "400")
+    int jobs;
+
+    @Option(names = "--calls", defaultValue = "40")
+    int calls;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> worker = List.of(System.getProperty("backprop.launcher", "bin/backprop"), "worker", "--data", data.toAbsolutePath().toString());
+      new FrontDoorBenchmark(data, worker, concurrency, jobs, calls).run();
       return 0;
     }
   }

@@ -210,6 +210,12 @@ class FrontDoorTest {
     assertThat(api.get("/jobs/" + id + "/results", zeta).status()).isEqualTo(404);
     assertThat(api.send("DELETE", "/jobs/" + id, zeta, null).status()).isEqualTo(404);
 
+    // The worker billed the run under the same source `usage import` uses: importing it adds nothing.
+    Path output = Path.of(frontDoor.store().job(id).orElseThrow().output());
+    co.backprop.frontdoor.usage.UsageImport.Imported imported = co.backprop.frontdoor.usage.UsageImport.of(frontDoor.store(), output);
+    assertThat(imported.rows()).isEqualTo(2); // emotion and text-vectorisation for acme
+    assertThat(imported.alreadyCounted()).isEqualTo(2);
+
     JsonNode usage = api.get("/usage", acme).json();
     assertThat(usage.get("compute_seconds").asDouble()).isPositive();
     assertThat(usage.get("free_seconds_left").asDouble()).isEqualTo(1000 - usage.get("compute_seconds").asDouble());

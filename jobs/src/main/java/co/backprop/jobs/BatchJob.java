@@ -270,38 +270,40 @@ public final class BatchJob {
   private JobSummary summarise(
       Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, Written written,
       JobAccumulators accumulators) {
-    Dataset<Row> results = readResults(outputFormat, paths).cache();
-    try {
-      Map<String, Long> byStatus = new LinkedHashMap<>();
-      results.groupBy(ResultColumns.STATUS).count().collectAsList().forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
-      Map<String, Long> topErrors = new LinkedHashMap<>();
+    Dataset<Row> results = readResults(outputFormat, paths);
+    // One pass over what was written gives counts, devices and usage; errors need a second only when there are some.
+    List<UsageTally.Group> groups =
+        UsageTally.groups(results, options.tableMode() ? options.account() : null, options.tableMode() ? options.task().apiName() : null);
+    long ok = groups.stream().filter(g -> g.status().equals("ok")).mapToLong(UsageTally.Group::rows).sum();
+    long error = groups.stream().filter(g -> g.status().equals("error")).mapToLong(UsageTally.Group::rows).sum();
+    List<String> devices = groups.stream().map(UsageTally.Group::device).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+    Map<String, Long> topErrors = new LinkedHashMap<>();
+    if (error > 0) {
       results.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
           .orderBy(desc("count")).limit(5).collectAsList().forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
-      List<String> devices =
-          results.filter(col(ResultColumns.DEVICE).isNotNull()).select(ResultColumns.DEVICE).distinct()
-              .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
-      Dataset<Row> usage =
-          UsageTally.tally(
-              results,
-              PERIOD.format(started),
-              options.tableMode() ? options.account() : null,
-              options.tableMode() ? options.task().apiName() : null);
-      usage.coalesce(1).write().mode(SaveMode.ErrorIfExists).json(paths.usage());
-      long ok = byStatus.getOrDefault("ok", 0L);
-      long error = byStatus.getOrDefault("error", 0L);
+    }
+    List<UsageTally.Usage> usage = UsageTally.usage(groups, PERIOD.format(started));
+    try {
+      paths.writeUsage(usage.stream().map(u -> toJson(u)).toList());
       JobSummary summary =
           new JobSummary(
               options.input(), options.output(), paths.results(), paths.usage(),
               options.tableMode() ? options.task().apiName() : "request-file",
               format.name().toLowerCase(), outputFormat.name().toLowerCase(), started.toString(),
               written.rows(), ok + error, ok, error, topErrors, devices, accumulators.modelLoads(),
-              written.seconds(), written.rows() / Math.max(written.seconds(), 1e-9), UsageTally.collect(usage));
+              written.seconds(), written.rows() / Math.max(written.seconds(), 1e-9), usage);
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the job summary", e);
-    } finally {
-      results.unpersist();
+    }
+  }
+
+  private static String toJson(UsageTally.Usage usage) {
+    try {
+      return Json.MAPPER.writeValueAsString(usage);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -2,6 +2,7 @@ package co.backprop.frontdoor.http;
 
 import co.backprop.common.store.JobRecord;
 import co.backprop.common.task.InvalidRequestException;
+import co.backprop.common.task.ItemResponses;
 import co.backprop.common.task.Json;
 import co.backprop.common.task.Task;
 import co.backprop.common.task.TaskBodyParser;
@@ -71,19 +72,23 @@ public final class TaskController {
     }
   }
 
-  /** The one response line a task job writes. */
+  /** The response of a task job's one request line, from its items' result lines. */
   private static JsonNode response(JobRecord job) {
-    for (Path part : JobQueue.parts(job.output(), "responses")) {
+    List<String> items = new java.util.ArrayList<>();
+    for (Path part : JobQueue.parts(job.output(), "results")) {
       try {
-        for (String line : Files.readAllLines(part)) {
-          if (!line.isBlank()) {
-            return Json.MAPPER.readTree(line);
-          }
-        }
+        Files.readAllLines(part).stream().filter(line -> !line.isBlank()).forEach(items::add);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + part, e);
       }
     }
-    throw new IllegalStateException("job " + job.id() + " succeeded but wrote no response in " + job.output());
+    if (items.isEmpty()) {
+      throw new IllegalStateException("job " + job.id() + " succeeded but wrote no results in " + job.output());
+    }
+    try {
+      return Json.MAPPER.readTree(ItemResponses.assemble(items));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

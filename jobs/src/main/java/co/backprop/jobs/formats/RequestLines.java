@@ -3,18 +3,13 @@ package co.backprop.jobs.formats;
 import co.backprop.common.pipeline.CompletedRow;
 import co.backprop.common.pipeline.ItemResult;
 import co.backprop.common.pipeline.PendingRow;
+import co.backprop.common.task.ItemResponses;
 import co.backprop.common.task.Json;
 import co.backprop.jobs.JobPlan;
 import co.backprop.jobs.input.RequestLine;
 import co.backprop.jobs.output.ResultColumns;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskOutput;
-import co.backprop.common.task.TaskResponse;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -25,42 +20,9 @@ import java.util.List;
 public final class RequestLines implements LineFormat<RequestLine> {
   public static final List<String> KEY_COLUMNS = List.of("id", "index", "line", "account", "task");
 
-  /**
-   * The API response of one request line, reassembled from its items' result lines (any order):
-   * {@code {id, line, account, task, status, error, response, model, compute_ms}}. A line with an
-   * error item is an error, as the API answers 400 for such a body.
-   */
+  /** The API response of one request line from its items' result lines: see {@link ItemResponses}. */
   public static String response(Iterable<String> itemLines) {
-    List<JsonNode> items = new ArrayList<>();
-    for (String line : itemLines) {
-      try {
-        items.add(Json.MAPPER.readTree(line));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a result line is not JSON: " + line, e);
-      }
-    }
-    items.sort(Comparator.comparingInt(item -> item.path("index").asInt(-1)));
-    JsonNode first = items.get(0);
-    ObjectNode response = Json.MAPPER.createObjectNode();
-    for (String key : List.of("id", "line", "account", "task")) {
-      response.set(key, first.get(key));
-    }
-    JsonNode failed = items.stream().filter(item -> !item.path(ResultColumns.STATUS).asText().equals("ok")).findFirst().orElse(null);
-    response.put(ResultColumns.STATUS, failed == null ? "ok" : "error");
-    response.set(ResultColumns.ERROR, failed == null ? response.nullNode() : failed.get(ResultColumns.ERROR));
-    if (failed == null) {
-      Task task = Task.fromApiName(first.get("task").asText());
-      List<TaskOutput> outputs = new ArrayList<>();
-      for (JsonNode item : items) {
-        outputs.add(TaskResponse.outputOf(task, item.get(task.responseField())));
-      }
-      response.set("response", new TaskResponse(task, !first.path("index").isNull(), outputs).toJson());
-    } else {
-      response.putNull("response");
-    }
-    response.set(ResultColumns.MODEL, first.get(ResultColumns.MODEL));
-    response.put(ResultColumns.COMPUTE_MS, items.stream().mapToDouble(item -> item.path(ResultColumns.COMPUTE_MS).asDouble()).sum());
-    return response.toString();
+    return ItemResponses.assemble(itemLines);
   }
 
   @Override

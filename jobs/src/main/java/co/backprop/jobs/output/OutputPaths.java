@@ -82,6 +82,22 @@ public final class OutputPaths {
     }
   }
 
+  /** The usage lines as one JSON-lines part file (small: one line per account, task and model). */
+  public void writeUsage(java.util.List<String> lines) {
+    Path folder = new Path(root, "usage");
+    try {
+      fs.mkdirs(folder);
+      try (OutputStream out = fs.create(new Path(folder, "part-00000.json"), true)) {
+        for (String line : lines) {
+          out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      fs.create(new Path(folder, "_SUCCESS"), true).close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + folder, e);
+    }
+  }
+
   public String summary() {
     return summaryPath().toString();
   }

@@ -16,7 +16,11 @@ import java.util.Map;
 final class JobSettings {
   private JobSettings() {}
 
-  static JobOptions options(String settingsJson, String account, String input, String output, String modelStore) {
+  /**
+   * @param kind {@code task} (one request line from a task endpoint: one partition, the front door
+   *     assembles the response itself) or {@code batch}
+   */
+  static JobOptions options(String kind, String settingsJson, String account, String input, String output, String modelStore) {
     JsonNode settings;
     try {
       settings = Json.MAPPER.readTree(settingsJson);
@@ -34,7 +38,8 @@ final class JobSettings {
             .optAccount(account)
             .optOverwrite(true)
             .optModelStore(modelStore)
-            .optResponses(task == null)
+            .optResponses(task == null && !kind.equals("task"))
+            .optPartitions(kind.equals("task") ? 1 : 0)
             .optFixedAccount(true)
             .optProgress(false);
     if (settings.hasNonNull("format")) {

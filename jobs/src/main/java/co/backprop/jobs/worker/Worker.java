@@ -106,7 +106,7 @@ public final class Worker implements Runnable {
   private void runBatch(JobRecord job, co.backprop.jobs.spark.ProgressReporter.Sink progress, AtomicBoolean lost) {
     // Each attempt writes its own folder: a worker that lost its lease cannot overwrite the winner.
     String output = Path.of(job.output()).resolve("attempt-" + job.attempts()).toString();
-    JobOptions options = JobSettings.options(job.options(), job.account(), job.input(), output, models.root().toString());
+    JobOptions options = JobSettings.options(job.kind(), job.options(), job.account(), job.input(), output, models.root().toString());
     ModelCatalog catalog = UserModels.catalog(BatchJob.catalog(options), store.models(job.account()));
     JobSummary summary = new BatchJob(spark, options, catalog, progress).run();
     List<UsageRow> usage =
