@@ -177,7 +177,7 @@ class FrontDoorTest {
   }
 
   @Test
-  void jobsRunInlineRequestsAndStreamTheirResults() {
+  void jobsRunInlineRequestsAndStreamTheirResults() throws IOException {
     String requests =
         "{\"requests\": [{\"id\": \"a\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"one\"}},"
             + " {\"id\": \"b\", \"task\": \"emotion\", \"body\": {\"text\": [\"I hope this works\", \"Thank you!\"]}},"
