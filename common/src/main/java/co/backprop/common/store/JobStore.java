@@ -63,12 +63,14 @@ public final class JobStore {
   }
 
   private <T> T withConnection(Work<T> work) {
-    try (Connection connection = DriverManager.getConnection(url)) {
-      if (url.startsWith("jdbc:sqlite:")) {
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("PRAGMA busy_timeout = 10000");
-        }
-      }
+    java.util.Properties properties = new java.util.Properties();
+    if (url.startsWith("jdbc:sqlite:")) {
+      // Two processes write this file. A transaction that reads, then writes, must take the write
+      // lock up front (IMMEDIATE): upgrading later fails at once if another process wrote meanwhile.
+      properties.setProperty("busy_timeout", "10000");
+      properties.setProperty("transaction_mode", "IMMEDIATE");
+    }
+    try (Connection connection = DriverManager.getConnection(url, properties)) {
       return work.run(connection);
     } catch (SQLException e) {
       throw new StoreException("job store " + url + ": " + e.getMessage(), e);

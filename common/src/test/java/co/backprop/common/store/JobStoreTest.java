@@ -124,4 +124,40 @@ class JobStoreTest {
     Thread.sleep(20);
     assertThat(frontDoor.useUpload(shortLived)).isEmpty();
   }
+
+  @Test
+  void concurrentWorkersNeverClaimTheSameJobAndNeverHitALockedDatabase() throws Exception {
+    for (int i = 0; i < 60; i++) {
+      enqueue(String.format("c%03d", i), "acme", null);
+    }
+    java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      JobStore own = JobStore.sqlite(folder.resolve("backprop.db")); // a process of its own, as workers are
+      String name = "w" + w;
+      threads.add(new Thread(() -> {
+        try {
+          for (java.util.Optional<JobRecord> job; (job = own.claim(name, Duration.ofMinutes(1))).isPresent(); ) {
+            assertThat(claimed.add(job.get().id())).as("claimed twice: " + job.get().id()).isTrue();
+            own.renew(job.get().id(), name, Duration.ofMinutes(1), 1, 1);
+            own.succeed(job.get().id(), name, new JobRecord.Outcome("out", 1, 1, 0, 0.1, null), job.get().id(),
+                List.of(new UsageRow("acme", "2026-11", "qa", "english", 1, 0.1)));
+            if (!job.get().id().endsWith("-next")) { // the front door keeps queueing meanwhile
+              frontDoor.enqueue(new JobRecord.NewJob(job.get().id() + "-next", "zeta", "batch", Map.of(), null, "o", null));
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(claimed).hasSizeGreaterThanOrEqualTo(60).hasSizeLessThanOrEqualTo(120);
+    assertThat(frontDoor.usage("acme", "2026-11")).singleElement().satisfies(row -> assertThat(row.requests()).isEqualTo(claimed.size()));
+  }
 }
