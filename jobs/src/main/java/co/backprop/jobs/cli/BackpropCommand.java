@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "backprop",
     mixinStandardHelpOptions = true,
     description = "Backprop API tasks as batch inference on Apache Spark.",
-    subcommands = {JobCommand.class, ModelsCommand.class, co.backprop.jobs.worker.WorkerCommand.class, BenchCommand.class, BenchGenerationCommand.class, SamplesCommand.class})
+    subcommands = {JobCommand.class, ModelsCommand.class, co.backprop.jobs.worker.WorkerCommand.class, BenchCommand.class, BenchGenerationCommand.class, ReportCommand.class, SamplesCommand.class})
 public final class BackpropCommand {
   public static void main(String[] args) {
     System.exit(commandLine(new BackpropCommand()).execute(args));
