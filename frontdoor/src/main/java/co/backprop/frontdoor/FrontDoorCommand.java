@@ -143,7 +143,7 @@ public final class FrontDoorCommand {
     @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Bills the usage of a job's output (bin/backprop job, spark-submit) to the ledger; importing twice counts once.")
     static final class Import implements Callable<Integer> {
-      @Parameters(paramLabel = "OUTPUT", description = "The job's output folder (with summary.json).")
+      @Parameters(paramLabel = "OUTPUT", description = "The job's output folder (with summary.json, or v0001/... runs of --incremental).")
       Path output;
 
       @Option(names = "--data", defaultValue = "data")
@@ -154,9 +154,10 @@ public final class FrontDoorCommand {
 
       @Override
       public Integer call() throws Exception {
-        UsageImport.Imported imported = UsageImport.of(store(data, store), output);
-        System.out.printf("imported %d usage rows from %s (%d already counted)%n", imported.rows() - imported.alreadyCounted(),
-            imported.source(), imported.alreadyCounted());
+        for (UsageImport.Imported imported : UsageImport.of(store(data, store), output)) {
+          System.out.printf("imported %d usage rows from %s (%d already counted)%n", imported.rows() - imported.alreadyCounted(),
+              imported.source(), imported.alreadyCounted());
+        }
         return 0;
       }
     }

@@ -212,7 +212,8 @@ class FrontDoorTest {
 
     // The worker billed the run under the same source `usage import` uses: importing it adds nothing.
     Path output = Path.of(frontDoor.store().job(id).orElseThrow().output());
-    co.backprop.frontdoor.usage.UsageImport.Imported imported = co.backprop.frontdoor.usage.UsageImport.of(frontDoor.store(), output);
+    co.backprop.frontdoor.usage.UsageImport.Imported imported =
+        co.backprop.frontdoor.usage.UsageImport.of(frontDoor.store(), output).get(0);
     assertThat(imported.rows()).isEqualTo(2); // emotion and text-vectorisation for acme
     assertThat(imported.alreadyCounted()).isEqualTo(2);
 

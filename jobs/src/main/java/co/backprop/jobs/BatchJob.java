@@ -17,11 +17,15 @@ import co.backprop.jobs.formats.TableLines;
 import co.backprop.jobs.input.InputFormat;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.OutputPaths;
+import co.backprop.jobs.output.PreviousResults;
+import co.backprop.jobs.output.RunVersions;
 import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.spark.InputIds;
 import co.backprop.jobs.spark.JobAccumulators;
 import co.backprop.jobs.spark.JsonLinesStage;
 import co.backprop.jobs.spark.PartitionRunner;
 import co.backprop.jobs.spark.ProgressReporter;
+import co.backprop.jobs.spark.Selection;
 import co.backprop.jobs.spark.TableStage;
 import co.backprop.jobs.usage.UsageTally;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,6 +45,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * The batch job: read requests (a request file, or a table and a task), run them through the
@@ -94,16 +99,29 @@ public final class BatchJob {
     InputFormat outputFormat = outputFormat(format);
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
-    OutputPaths paths = OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
+    RunVersions runs = options.incremental() ? RunVersions.open(options.output(), hadoop) : null;
+    PreviousResults previous =
+        runs == null ? null : runs.current().map(run -> new PreviousResults(spark, run, outputFormat, idField())).orElse(null);
+    OutputPaths paths = runs != null ? runs.next() : OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
     JobAccumulators accumulators = new JobAccumulators(context());
     Written written =
         format == InputFormat.JSONL
-            ? runJsonLines(mapping, outputFormat, paths, accumulators)
-            : runTable(format, mapping, outputFormat, paths, accumulators);
-    if (options.responses()) {
-      writeResponses(outputFormat, paths);
+            ? runJsonLines(mapping, outputFormat, paths, accumulators, previous)
+            : runTable(format, mapping, outputFormat, paths, accumulators, previous);
+    try {
+      if (options.responses()) {
+        writeResponses(outputFormat, paths);
+      }
+      Tally tally = tally(outputFormat, paths);
+      long carried = previous == null ? 0 : previous.carryOver(written.selection().processedIds(), paths.results());
+      JobSummary summary = summarise(started, format, outputFormat, paths, written, tally, carried, accumulators);
+      if (runs != null) {
+        runs.commit(paths);
+      }
+      return summary;
+    } finally {
+      written.selection().release();
     }
-    return summarise(started, format, outputFormat, paths, written, accumulators);
   }
 
   /** The input's format, except CSV, which cannot hold vectors: JSON lines then. */
@@ -114,14 +132,23 @@ public final class BatchJob {
     return format == InputFormat.CSV ? InputFormat.JSONL : format;
   }
 
-  /** Input rows, and the wall time of the pass that ran the models and wrote the results. */
-  private record Written(long rows, double seconds) {}
+  /** The input rows this run selected, and the wall time of the pass that ran the models and wrote the results. */
+  private record Written(Selection selection, double seconds) {}
+
+  /** The field or column holding each row's id: {@code id} in a request file, {@code --id-col} in a table; or null. */
+  private String idField() {
+    return options.tableMode() ? options.idColumn() : "id";
+  }
 
   private void requireFormats(InputFormat format, InputFormat outputFormat) {
     if (format != InputFormat.JSONL && !options.tableMode()) {
       throw new IllegalArgumentException(
           "a request file must be JSON lines (id, account, task, model, body); to enrich a "
               + format.name().toLowerCase() + " table pass --task and --map FIELD=COLUMN");
+    }
+    if (options.incremental() && format == InputFormat.JSONL && outputFormat != InputFormat.JSONL) {
+      throw new IllegalArgumentException(
+          "--incremental: JSON-lines input keeps its results as JSON lines (runs append to them line for line); drop --output-format");
     }
     if (outputFormat == InputFormat.CSV) {
       throw new IllegalArgumentException(
@@ -131,26 +158,45 @@ public final class BatchJob {
   }
 
   private Written runJsonLines(
-      TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators) {
+      TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators, PreviousResults previous) {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
     JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
     PartitionRunner runner = new PartitionRunner(context().broadcast(plan(survey, mapping)), accumulators);
+    JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
+    Selection selection =
+        idField() == null
+            ? Selection.all(survey.rows())
+            : Selection.of(InputIds.ofLines(spark, numbered, idField()), survey.rows(), options.dedupe(), previous == null ? null : previous.doneIds());
+    if (selection.filtered()) {
+      numbered = InputIds.lines(selection.rows());
+    }
     JavaRDD<String> lines =
         mapping != null
-            ? stage.run(survey, partitions, new TableLines(), runner)
-            : stage.run(survey, partitions, new RequestLines(), runner);
-    return timed(survey.rows(), accumulators, () -> writeLines(lines, outputFormat, paths));
+            ? stage.run(numbered, survey, partitions, selection.filtered(), new TableLines(), runner)
+            : stage.run(numbered, survey, partitions, selection.filtered(), new RequestLines(), runner);
+    return timed(selection, accumulators, () -> writeLines(lines, outputFormat, paths));
   }
 
   private Written runTable(
-      InputFormat format, TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators) {
+      InputFormat format, TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators,
+      PreviousResults previous) {
     TableStage stage = new TableStage(spark, format, options.input());
     stage.check(mapping);
+    if (previous != null) {
+      previous.requireSameColumns(stage.outputSchema(mapping));
+    }
     PartitionRunner runner = new PartitionRunner(context().broadcast(plan(mapping)), accumulators);
-    Dataset<Row> results = stage.run(mapping, targetPartitions(), runner);
+    Dataset<Row> numbered = stage.numbered();
+    Selection selection =
+        mapping.idColumn() == null
+            ? Selection.all(stage.count(), numbered)
+            : Selection.of(
+                numbered.withColumn(InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string")), stage.count(),
+                options.dedupe(), previous == null ? null : previous.doneIds());
+    Dataset<Row> results = stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);
     return timed(
-        stage.count(),
+        selection,
         accumulators,
         () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
   }
@@ -252,24 +298,25 @@ public final class BatchJob {
   }
 
   /** Runs the writing action with a progress line, timing it. */
-  private Written timed(long rows, JobAccumulators accumulators, Runnable write) {
+  private Written timed(Selection selection, JobAccumulators accumulators, Runnable write) {
     long start = System.nanoTime();
     if (options.progress() || rowsDone != null) {
       try (ProgressReporter progress =
           new ProgressReporter(
-              spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, rows,
+              spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, selection.selected(),
               options.progress() ? System.err : null, rowsDone)) {
         write.run();
       }
     } else {
       write.run();
     }
-    return new Written(rows, (System.nanoTime() - start) / 1e9);
+    return new Written(selection, (System.nanoTime() - start) / 1e9);
   }
 
-  private JobSummary summarise(
-      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, Written written,
-      JobAccumulators accumulators) {
+  /** What this run's written results hold, read back in one pass: counts, devices, errors and usage. */
+  private record Tally(long ok, long error, List<String> devices, Map<String, Long> topErrors, List<UsageTally.Group> groups) {}
+
+  private Tally tally(InputFormat outputFormat, OutputPaths paths) {
     Dataset<Row> results = readResults(outputFormat, paths);
     // One pass over what was written gives counts, devices and usage; errors need a second only when there are some.
     List<UsageTally.Group> groups =
@@ -282,7 +329,14 @@ public final class BatchJob {
       results.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
           .orderBy(desc("count")).limit(5).collectAsList().forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
     }
-    List<UsageTally.Usage> usage = UsageTally.usage(groups, PERIOD.format(started));
+    return new Tally(ok, error, devices, topErrors, groups);
+  }
+
+  private JobSummary summarise(
+      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, Written written, Tally tally, long carried,
+      JobAccumulators accumulators) {
+    List<UsageTally.Usage> usage = UsageTally.usage(tally.groups(), PERIOD.format(started));
+    Selection selection = written.selection();
     try {
       paths.writeUsage(usage.stream().map(u -> toJson(u)).toList());
       JobSummary summary =
@@ -290,8 +344,10 @@ public final class BatchJob {
               options.input(), options.output(), paths.results(), paths.usage(),
               options.tableMode() ? options.task().apiName() : "request-file",
               format.name().toLowerCase(), outputFormat.name().toLowerCase(), started.toString(),
-              written.rows(), ok + error, ok, error, topErrors, devices, accumulators.modelLoads(),
-              written.seconds(), written.rows() / Math.max(written.seconds(), 1e-9), usage);
+              selection.inputRows(), tally.ok() + tally.error(), tally.ok(), tally.error(), tally.topErrors(), tally.devices(),
+              accumulators.modelLoads(), written.seconds(), selection.selected() / Math.max(written.seconds(), 1e-9), usage,
+              options.incremental() ? new org.apache.hadoop.fs.Path(paths.root()).getName() : null,
+              selection.duplicatesDropped(), selection.skippedDone(), carried);
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {

@@ -24,6 +24,9 @@ import java.util.Map;
  * @param responses also write each request line's API response (request files only)
  * @param fixedAccount bill every request line to {@code account} (front-door jobs: a line cannot
  *     name another account)
+ * @param incremental run only rows whose id has no ok result in the output yet; each run is a new
+ *     committed version of the output (see OutputLayout)
+ * @param dedupe keep each repeated id's first row instead of refusing the input
  */
 public record JobOptions(
     String input,
@@ -44,6 +47,8 @@ public record JobOptions(
     String modelStore,
     boolean responses,
     boolean fixedAccount,
+    boolean incremental,
+    boolean dedupe,
     boolean progress) {
 
   public JobOptions {
@@ -84,6 +89,8 @@ public record JobOptions(
     private String modelStore;
     private boolean responses;
     private boolean fixedAccount;
+    private boolean incremental;
+    private boolean dedupe;
     private boolean progress;
 
     private Builder(String input, String output) {
@@ -171,6 +178,16 @@ public record JobOptions(
       return this;
     }
 
+    public Builder optIncremental(boolean value) {
+      incremental = value;
+      return this;
+    }
+
+    public Builder optDedupe(boolean value) {
+      dedupe = value;
+      return this;
+    }
+
     public Builder optProgress(boolean value) {
       progress = value;
       return this;
@@ -185,6 +202,16 @@ public record JobOptions(
       if (task != null && responses) {
         throw new IllegalArgumentException("--responses reassembles the bodies of a request file; table rows are their own responses");
       }
+      if (incremental && overwrite) {
+        throw new IllegalArgumentException("--incremental adds a run to the output; it cannot be combined with --overwrite");
+      }
+      if (incremental && responses) {
+        throw new IllegalArgumentException("--incremental keeps results by id; --responses (one response per request line) is for one-off runs");
+      }
+      if (incremental && task != null && idColumn == null) {
+        throw new IllegalArgumentException(
+            "--incremental needs --id-col: a row is skipped when its id already has an ok result");
+      }
       if (partitions < 0) {
         throw new IllegalArgumentException("--partitions must be 0 (automatic) or more but got " + partitions);
       }
@@ -192,7 +219,7 @@ public record JobOptions(
         throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
       return new JobOptions(input, output, task, model, fieldColumns, constantFields, idColumn, account, format,
-          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, progress);
+          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, incremental, dedupe, progress);
     }
   }
 }

@@ -14,6 +14,10 @@ import java.util.Map;
  * @param rows input rows (lines of a request file, rows of a table)
  * @param results result rows written: one per item (a batch body has several)
  * @param inferenceSeconds wall time of the pass that ran the models and wrote the results
+ * @param run the run's folder in an incremental output ({@code v0003}), or null
+ * @param duplicatesDropped rows dropped because their id repeated an earlier row's (--dedupe)
+ * @param skippedDone rows not run because their id had ok results already (--incremental)
+ * @param carried result rows of the previous run copied unchanged into this run's results
  */
 public record JobSummary(
     String input,
@@ -33,10 +37,21 @@ public record JobSummary(
     @JsonProperty("model_loads") List<String> modelLoads,
     @JsonProperty("inference_seconds") double inferenceSeconds,
     @JsonProperty("rows_per_second") double rowsPerSecond,
-    List<Usage> usage) {
+    List<Usage> usage,
+    String run,
+    @JsonProperty("duplicates_dropped") long duplicatesDropped,
+    @JsonProperty("skipped_done") long skippedDone,
+    long carried) {
 
   public void print(PrintStream out) {
     out.printf(Locale.ROOT, "%n%s job done: %,d input rows -> %,d results (%,d ok, %,d error)%n", mode, rows, results, ok, error);
+    if (run != null) {
+      out.printf(Locale.ROOT, "  incremental: run %s; %,d rows skipped (ids done before), %,d previous results carried over%n",
+          run, skippedDone, carried);
+    }
+    if (duplicatesDropped > 0) {
+      out.printf(Locale.ROOT, "  --dedupe:    %,d rows dropped (their id repeats an earlier row's)%n", duplicatesDropped);
+    }
     out.printf(Locale.ROOT, "  throughput:  %,.1f rows/s (%.1f s running models and writing results) on %s%n",
         rowsPerSecond, inferenceSeconds, devices.isEmpty() ? "no device" : String.join(", ", devices));
     out.printf(Locale.ROOT, "  model loads: %d (%s)%n", modelLoads.size(), String.join("; ", modelLoads));

@@ -22,9 +22,8 @@ public final class ModelCache {
   private static final Map<ModelKey, Slot<LoadedModel>> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::closeAll, "backprop-model-cache-close"));
-  }
+  // No shutdown hook closes the models: tasks may still be in a forward pass when the JVM is told
+  // to stop, and freeing a session under them crashes ONNX Runtime (seen: SIGSEGV). The OS frees it all.
 
   private ModelCache() {}
 
@@ -55,7 +54,7 @@ public final class ModelCache {
     return LOADS.get();
   }
 
-  /** Closes and forgets every model (tests; shutdown). */
+  /** Closes and forgets every model (tests). */
   public static synchronized void closeAll() {
     MODELS.values().forEach(Slot::close);
     MODELS.clear();

@@ -1,11 +1,11 @@
 package co.backprop.frontdoor.usage;
 
+import co.backprop.common.layout.OutputLayout;
 import co.backprop.common.store.JobStore;
 import co.backprop.common.store.UsageRow;
 import co.backprop.common.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +20,21 @@ public final class UsageImport {
 
   private UsageImport() {}
 
-  public static Imported of(JobStore store, Path output) throws IOException {
-    Path summaryFile = output.resolve("summary.json");
-    if (!Files.isRegularFile(summaryFile)) {
-      throw new IllegalArgumentException(output + " holds no summary.json: it is not the output of a finished job");
+  /** Imports a job output's usage: one summary, or every committed run of an incremental output. */
+  public static List<Imported> of(JobStore store, Path output) throws IOException {
+    List<Path> summaries = OutputLayout.summaries(output);
+    if (summaries.isEmpty()) {
+      throw new IllegalArgumentException(
+          output + " holds no summary.json and no committed run (v0001/, ...): it is not the output of a finished job");
     }
+    List<Imported> imported = new ArrayList<>();
+    for (Path summary : summaries) {
+      imported.add(ofSummary(store, summary));
+    }
+    return imported;
+  }
+
+  private static Imported ofSummary(JobStore store, Path summaryFile) throws IOException {
     JsonNode summary = Json.MAPPER.readTree(summaryFile.toFile());
     String source = summary.get("results_path").asText() + "@" + summary.get("started").asText();
     List<UsageRow> rows = new ArrayList<>();

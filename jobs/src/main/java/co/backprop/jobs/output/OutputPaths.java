@@ -1,5 +1,6 @@
 package co.backprop.jobs.output;
 
+import co.backprop.common.layout.OutputLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -10,8 +11,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The layout of a job's output folder: {@code results/}, {@code usage/} and {@code summary.json}.
- * Works on any Hadoop file system (local, s3a).
+ * The layout of a job's output folder: {@code results/}, {@code usage/} and {@code summary.json}
+ * (names in {@link OutputLayout}). Works on any Hadoop file system (local, s3a).
  */
 public final class OutputPaths {
   private final Path root;
@@ -49,6 +50,10 @@ public final class OutputPaths {
     }
   }
 
+  public String root() {
+    return root.toString();
+  }
+
   public String results() {
     return resultsPath().toString();
   }
@@ -58,7 +63,7 @@ public final class OutputPaths {
   }
 
   public String usage() {
-    return new Path(root, "usage").toString();
+    return new Path(root, OutputLayout.USAGE).toString();
   }
 
   /** Where JSON lines wait when the results are converted to another format. */
@@ -84,7 +89,7 @@ public final class OutputPaths {
 
   /** The usage lines as one JSON-lines part file (small: one line per account, task and model). */
   public void writeUsage(java.util.List<String> lines) {
-    Path folder = new Path(root, "usage");
+    Path folder = new Path(root, OutputLayout.USAGE);
     try {
       fs.mkdirs(folder);
       try (OutputStream out = fs.create(new Path(folder, "part-00000.json"), true)) {
@@ -103,10 +108,10 @@ public final class OutputPaths {
   }
 
   private Path resultsPath() {
-    return new Path(root, "results");
+    return new Path(root, OutputLayout.RESULTS);
   }
 
   private Path summaryPath() {
-    return new Path(root, "summary.json");
+    return new Path(root, OutputLayout.SUMMARY);
   }
 }

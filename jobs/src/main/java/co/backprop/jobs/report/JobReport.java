@@ -2,7 +2,9 @@ package co.backprop.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import co.backprop.common.layout.OutputLayout;
 import co.backprop.common.task.Json;
+import co.backprop.jobs.output.RunVersions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,15 +33,19 @@ public final class JobReport {
 
   private JobReport() {}
 
-  /** Writes {@code <output>/report.html} and returns its path. */
+  /**
+   * Writes {@code report.html} beside the job's summary (for an incremental output, in its current
+   * run's folder) and returns its path.
+   */
   public static String write(SparkSession spark, String output) {
-    Path root = new Path(output);
     try {
+      Path root = new Path(output);
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path summaryPath = new Path(root, "summary.json");
-      if (!fs.exists(summaryPath)) {
-        throw new IllegalArgumentException(output + " holds no summary.json: it is not the output of a finished job");
+      if (!fs.exists(new Path(root, OutputLayout.SUMMARY))) {
+        root = new Path(RunVersions.open(output, fs.getConf()).current().orElseThrow(() -> new IllegalArgumentException(
+            output + " holds no summary.json and no committed run (v0001/, ...): it is not the output of a finished job")));
       }
+      Path summaryPath = new Path(root, OutputLayout.SUMMARY);
       JsonNode summary;
       try (InputStream in = fs.open(summaryPath)) {
         summary = Json.MAPPER.readTree(in);

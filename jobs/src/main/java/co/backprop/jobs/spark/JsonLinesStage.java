@@ -80,19 +80,28 @@ public final class JsonLinesStage {
   }
 
   /**
-   * The output lines. Line numbers count non-blank lines from 1 across the whole input, so {@code
-   * line 17} in an error is the 17th request.
+   * The non-blank lines with their numbers. Line numbers count non-blank lines from 1 across the
+   * whole input, so {@code line 17} in an error is the 17th request.
    */
-  public <C> JavaRDD<String> run(Survey survey, int targetPartitions, LineFormat<C> format, PartitionRunner runner) {
+  public JavaRDD<Tuple2<Long, String>> numbered(Survey survey) {
     long[] firstLine = survey.firstLine();
-    JavaRDD<Tuple2<Long, String>> numbered =
-        lines.mapPartitionsWithIndex(
-            (Integer partition, Iterator<String> it) -> Iterators.numberNonBlank(it, firstLine[partition]),
-            true);
-    if (lines.getNumPartitions() < targetPartitions && survey.rows() >= targetPartitions) {
+    return lines.mapPartitionsWithIndex(
+        (Integer partition, Iterator<String> it) -> Iterators.numberNonBlank(it, firstLine[partition]), true);
+  }
+
+  /**
+   * The output lines of numbered lines, in line order.
+   *
+   * @param reorder whether the numbered lines lost their order (filtered through a join): they are
+   *     then range-partitioned by line number and sorted
+   */
+  public <C> JavaRDD<String> run(
+      JavaRDD<Tuple2<Long, String>> numbered, Survey survey, int targetPartitions, boolean reorder, LineFormat<C> format,
+      PartitionRunner runner) {
+    if (reorder || (lines.getNumPartitions() < targetPartitions && survey.rows() >= targetPartitions)) {
       numbered =
           JavaPairRDD.fromJavaRDD(numbered)
-              .repartitionAndSortWithinPartitions(new LineRanges(survey.rows(), targetPartitions))
+              .repartitionAndSortWithinPartitions(new LineRanges(survey.rows(), Math.max(1, (int) Math.min(targetPartitions, survey.rows()))))
               .map(pair -> pair);
     }
     return numbered.mapPartitions(

@@ -9,9 +9,11 @@ import co.backprop.jobs.formats.TableRows;
 import co.backprop.jobs.input.InputFormat;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.ResultColumns;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -24,7 +26,6 @@ import org.apache.spark.sql.types.StructType;
 public final class TableStage {
   /** Fields whose column must hold strings: anything else is a mapping mistake, not a bad row. */
   private static final Set<String> STRING_FIELDS = Set.of("text", "question", "context", "image");
-  private static final String SEQUENCE = "__backprop_sequence";
 
   private final Dataset<Row> input;
 
@@ -79,18 +80,28 @@ public final class TableStage {
     }
   }
 
-  /** The input rows with result columns appended, in input order. */
-  public Dataset<Row> run(TableMapping mapping, int targetPartitions, PartitionRunner runner) {
-    Dataset<Row> rows = input;
-    if (partitions() < targetPartitions) {
+  /** The input rows numbered in input order (column {@link InputIds#ORDER}). */
+  public Dataset<Row> numbered() {
+    return input.withColumn(InputIds.ORDER, monotonically_increasing_id());
+  }
+
+  /** The columns of the results: the input's, then the task's result columns. */
+  public StructType outputSchema(TableMapping mapping) {
+    return new TableRows(input.schema()).outputSchema(mapping);
+  }
+
+  /**
+   * Numbered rows (see {@link #numbered}) with result columns appended, in input order.
+   *
+   * @param reorder whether the rows lost their order (filtered through a join)
+   */
+  public Dataset<Row> run(Dataset<Row> rows, boolean reorder, TableMapping mapping, int targetPartitions, PartitionRunner runner) {
+    if (reorder || partitions() < targetPartitions) {
       // A small file is one partition: spread it over the cores, keeping row order.
-      rows =
-          input
-              .withColumn(SEQUENCE, monotonically_increasing_id())
-              .repartitionByRange(targetPartitions, col(SEQUENCE))
-              .sortWithinPartitions(SEQUENCE)
-              .drop(SEQUENCE);
+      rows = rows.repartitionByRange(targetPartitions, col(InputIds.ORDER)).sortWithinPartitions(InputIds.ORDER);
     }
+    // Back to the input's columns (quoted: a column may be named "a.b").
+    rows = rows.select(Arrays.stream(input.columns()).map(name -> col("`" + name.replace("`", "``") + "`")).toArray(Column[]::new));
     TableRows tableRows = new TableRows(input.schema());
     StructType outputSchema = tableRows.outputSchema(mapping);
     return rows.mapPartitions(
