@@ -212,7 +212,7 @@ public final class BatchJob {
 
   /** The catalog the options name (the bundled one by default) with their model store. */
   public static ModelCatalog catalog(JobOptions options) {
-    ModelStore store = options.modelStore() == null ? ModelStore.fromEnvironment() : new ModelStore(Path.of(options.modelStore()));
+    ModelStore store = options.modelStore() == null ? ModelStore.fromEnvironment() : new ModelStore(options.modelStore());
     return options.catalog() == null ? ModelCatalog.bundled(store) : ModelCatalog.load(Path.of(options.catalog()), store);
   }
 

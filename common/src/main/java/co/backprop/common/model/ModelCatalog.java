@@ -184,11 +184,11 @@ public final class ModelCatalog {
   private ModelSpec spec(Entry entry) {
     Artifact artifact = artifacts.get(entry.artifact());
     boolean inStore = artifact.location().equals("store");
-    String location = inStore ? store.folder(entry.artifact()).toString() : artifact.location();
+    String location = inStore ? store.location(entry.artifact()) : artifact.location();
     String install =
         inStore && !artifact.download().isEmpty()
             ? "bin/backprop models fetch " + entry.artifact() + " --model-store " + store.root()
-            : String.valueOf(artifact.install()).replace("STORE", store.root().toString());
+            : String.valueOf(artifact.install()).replace("STORE", store.root());
     return new ModelSpec(
         entry.task(), entry.name(), entry.kind(), artifact.engine(),
         entry.description() != null ? entry.description() : artifact.description(),

@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
- * Where a model's files are, for the two locations the catalog knows: {@code classpath:} (resources
- * shipped in the application jar) and a local folder.
+ * Where a model's files are, for the three locations the catalog knows: {@code classpath:}
+ * (resources shipped in the application jar), a local folder, and a remote store's folder
+ * (s3a://..., through {@link RemoteModelFiles}).
  */
 public final class ModelFiles {
   private static final String CLASSPATH = "classpath:";
@@ -57,11 +59,15 @@ public final class ModelFiles {
     requireInstalled(spec);
     Map<String, Path> paths = new LinkedHashMap<>();
     for (Map.Entry<String, String> file : spec.files().entrySet()) {
-      paths.put(
-          file.getKey(),
-          isClasspath(spec)
-              ? extract(resourceName(spec, file.getValue()))
-              : folder(spec).resolve(file.getValue()));
+      Path local;
+      if (isClasspath(spec)) {
+        local = extract(resourceName(spec, file.getValue()));
+      } else if (ModelStore.isRemote(spec.location())) {
+        local = remote(spec).localCopy(spec.location(), file.getValue());
+      } else {
+        local = folder(spec).resolve(file.getValue());
+      }
+      paths.put(file.getKey(), local);
     }
     return paths;
   }
@@ -69,6 +75,9 @@ public final class ModelFiles {
   private static boolean exists(ModelSpec spec, String file) {
     if (isClasspath(spec)) {
       return classLoader().getResource(resourceName(spec, file)) != null;
+    }
+    if (ModelStore.isRemote(spec.location())) {
+      return remote(spec).exists(spec.location(), file);
     }
     return Files.isRegularFile(folder(spec).resolve(file));
   }
@@ -78,7 +87,20 @@ public final class ModelFiles {
       String prefix = spec.location().substring(CLASSPATH.length());
       return "the classpath of this JVM (resource folder '" + (prefix.isEmpty() ? "/" : prefix) + "')";
     }
+    if (ModelStore.isRemote(spec.location())) {
+      return spec.location();
+    }
     return "the folder " + folder(spec).toAbsolutePath();
+  }
+
+  private static RemoteModelFiles remote(ModelSpec spec) {
+    return ServiceLoader.load(RemoteModelFiles.class, classLoader())
+        .findFirst()
+        .orElseThrow(() -> new ModelException(
+            ModelException.Kind.NOT_INSTALLED,
+            "model " + spec.qualifiedName() + " is in " + spec.location()
+                + ", which this process cannot read: remote model stores are read by the jobs (Hadoop file systems); "
+                + "use a local --model-store here"));
   }
 
   private static boolean isClasspath(ModelSpec spec) {
@@ -91,6 +113,14 @@ public final class ModelFiles {
 
   private static Path folder(ModelSpec spec) {
     return Path.of(spec.location());
+  }
+
+  /** The machine's cache of model files copied out of jars and remote stores ({@code -Dbackprop.model.cache}). */
+  public static Path cacheFolder() {
+    return Path.of(
+        System.getProperty(
+            "backprop.model.cache",
+            Path.of(System.getProperty("java.io.tmpdir"), "backprop-models-" + System.getProperty("user.name")).toString()));
   }
 
   private static ClassLoader classLoader() {
@@ -109,13 +139,7 @@ public final class ModelFiles {
       URLConnection connection = url.openConnection();
       long size = connection.getContentLengthLong();
       long modified = connection.getLastModified();
-      Path cache =
-          Path.of(
-              System.getProperty(
-                  "backprop.model.cache",
-                  Path.of(System.getProperty("java.io.tmpdir"), "backprop-models-" + System.getProperty("user.name"))
-                      .toString()));
-      Path target = cache.resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
+      Path target = cacheFolder().resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
       if (Files.isRegularFile(target) && Files.size(target) == size) {
         return target;
       }

@@ -87,11 +87,19 @@ public final class JobCommand implements Callable<Integer> {
   @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
   String catalog;
 
-  @Option(names = "--model-store", description = "Folder of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
+  @Option(names = "--model-store", description = "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
   String modelStore;
 
   @Option(names = "--responses", description = "Request files: also write each line's API response (batch bodies reassembled) to responses/.")
   boolean responses;
+
+  @Option(names = "--incremental",
+      description = "Nightly enrichment: skip rows whose id already has an ok result in --output, run new rows and retry error rows; "
+          + "each run is committed atomically as a new version (v0001, v0002, ...) with its own usage.")
+  boolean incremental;
+
+  @Option(names = "--dedupe", description = "Keep each repeated id's first row (default: refuse an input whose ids repeat, listing them).")
+  boolean dedupe;
 
   @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "Show rows done / total while running (default: on).")
   boolean progress;
@@ -113,6 +121,8 @@ public final class JobCommand implements Callable<Integer> {
         .optCatalog(catalog)
         .optModelStore(modelStore)
         .optResponses(responses)
+        .optIncremental(incremental)
+        .optDedupe(dedupe)
         .optProgress(progress)
         .build();
   }

@@ -5,6 +5,7 @@ import co.backprop.common.model.ModelFiles;
 import co.backprop.common.model.ModelSpec;
 import co.backprop.common.model.ModelStore;
 import co.backprop.common.task.Task;
+import co.backprop.jobs.models.HadoopModelFiles;
 import co.backprop.jobs.models.ModelFetcher;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Parameters;
 public final class ModelsCommand {
   /** Where the catalog and the model store are. */
   static final class Location {
-    @Option(names = "--model-store", description = "Folder of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
-    Path modelStore;
+    @Option(names = "--model-store",
+        description = "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
+    String modelStore;
 
     @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar).")
     Path catalog;
@@ -50,7 +52,7 @@ public final class ModelsCommand {
       out.printf(Locale.ROOT, format, "TASK", "NAME", "KIND", "ARTIFACT", "SIZE", "STATUS");
       for (ModelSpec spec : catalog.all()) {
         boolean installed = ModelFiles.isInstalled(spec);
-        Long size = installed && !spec.location().startsWith("classpath:") ? folderSize(Path.of(spec.location())) : catalog.artifact(spec.artifact()).size();
+        Long size = installed && !spec.location().startsWith("classpath:") && !catalog.store().isRemote() ? folderSize(Path.of(spec.location())) : catalog.artifact(spec.artifact()).size();
         String status = installed ? "installed" + (spec.location().startsWith("classpath:") ? " (bundled)" : " in " + spec.location()) : "not installed: " + spec.install();
         out.printf(Locale.ROOT, format, spec.task().apiName(), spec.name(), spec.kind(), spec.artifact(),
             size == null ? "?" : (installed ? "" : "~") + ModelFetcher.megabytes(size), status);
@@ -88,8 +90,20 @@ public final class ModelsCommand {
       if (slash > 0) {
         artifact = catalog.resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1)).artifact();
       }
-      new ModelFetcher(ModelFetcher.defaultClient(), System.out, System.console() != null)
-          .fetch(catalog.store(), artifact, catalog.artifact(artifact), force);
+      ModelFetcher fetcher = new ModelFetcher(ModelFetcher.defaultClient(), System.out, System.console() != null);
+      ModelStore store = catalog.store();
+      if (!store.isRemote()) {
+        fetcher.fetch(store, artifact, catalog.artifact(artifact), force);
+        return 0;
+      }
+      // A remote store: download into the local one (resumable there), then upload once for every executor.
+      ModelStore local = ModelStore.fromEnvironment();
+      if (local.isRemote()) {
+        local = new ModelStore(Path.of(System.getProperty("user.home"), ".backprop", "models"));
+      }
+      Path folder = fetcher.fetch(local, artifact, catalog.artifact(artifact), force);
+      HadoopModelFiles.upload(folder, store.location(artifact), HadoopModelFiles.conf());
+      System.out.println("uploaded " + artifact + " to " + store.location(artifact));
       return 0;
     }
   }

@@ -1,0 +1,178 @@
+package co.backprop.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import co.backprop.common.model.ModelException;
+import co.backprop.common.runner.ModelCache;
+import co.backprop.common.task.Json;
+import co.backprop.jobs.models.HadoopModelFiles;
+import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.jobs.usage.UsageTally.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job against object storage: a real S3 server (S3Proxy, in memory) on loopback, spoken to
+ * through hadoop-aws's s3a with credentials and path-style access, for the input, the results, the
+ * usage and the model store.
+ */
+class S3JobTest {
+  private static final String ACCESS_KEY = "backprop-test";
+  private static final String SECRET_KEY = "backprop-test-secret";
+  private static final String QA_ARTIFACT = "distilbert-base-cased-distilled-squad";
+
+  private static BlobStoreContext blobs;
+  private static S3Proxy s3;
+  private static SparkSession spark;
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void startS3AndSpark() throws Exception {
+    blobs = ContextBuilder.newBuilder("transient").credentials(ACCESS_KEY, SECRET_KEY).build(BlobStoreContext.class);
+    s3 = S3Proxy.builder()
+        .blobStore(blobs.getBlobStore())
+        .endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        .build();
+    s3.start();
+    while (!s3.getState().equals("STARTED")) {
+      Thread.sleep(10);
+    }
+    blobs.getBlobStore().createContainerInLocation(null, "lake");
+    blobs.getBlobStore().createContainerInLocation(null, "models");
+    spark = SparkSessions.create("backprop s3 test", "local[2]", s3aSettings("http://127.0.0.1:" + s3.getPort()));
+  }
+
+  /** What a user puts in spark-defaults.conf (or --conf) for an S3-compatible store. */
+  private static Map<String, String> s3aSettings(String endpoint) {
+    return Map.of(
+        "spark.ui.enabled", "false",
+        "spark.sql.shuffle.partitions", "4",
+        "spark.hadoop.fs.s3a.endpoint", endpoint,
+        "spark.hadoop.fs.s3a.endpoint.region", "us-east-1",
+        "spark.hadoop.fs.s3a.path.style.access", "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
+        "spark.hadoop.fs.s3a.access.key", ACCESS_KEY,
+        "spark.hadoop.fs.s3a.secret.key", SECRET_KEY,
+        "spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (s3 != null) {
+      s3.stop();
+    }
+    if (blobs != null) {
+      blobs.close();
+    }
+  }
+
+  private static void put(String uri, String text) throws IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (var out = fs.create(path, true)) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aJobReadsItsInputAndModelFromS3AndWritesResultsAndUsageThere() throws IOException {
+    put(
+        "s3a://lake/requests/day1.jsonl",
+        String.join(
+            "\n",
+            "{\"id\": \"vec\", \"account\": \"acme\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"iPhone 12 128GB\"}}",
+            "{\"id\": \"qa\", \"account\": \"acme\", \"task\": \"qa\", \"body\": {\"question\": \"What is the meaning of life?\", \"context\": \"The meaning of life is 42.\"}}",
+            "{\"id\": \"bad\", \"account\": \"acme\", \"task\": \"qa\", \"body\": {\"question\": 7, \"context\": \"x\"}}")
+            + "\n");
+    String store = "s3a://models/store";
+    JobOptions options = JobOptions.builder("s3a://lake/requests/day1.jsonl", "s3a://lake/enriched/day1").optModelStore(store).build();
+
+    // Not uploaded yet: the job stops before any work, naming the model, the store and the fix.
+    assertThatThrownBy(() -> new BatchJob(spark, options).run())
+        .isInstanceOf(ModelException.class)
+        .hasMessageContaining("model qa/english is not installed")
+        .hasMessageContaining(store + "/" + QA_ARTIFACT)
+        .hasMessageContaining("bin/backprop models fetch " + QA_ARTIFACT + " --model-store " + store);
+
+    Path fixture = Files.createDirectories(work.resolve(QA_ARTIFACT));
+    for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
+      try (InputStream in = S3JobTest.class.getResourceAsStream("/fixtures/qa-tiny/" + file)) {
+        Files.copy(in, fixture.resolve(file));
+      }
+    }
+    HadoopModelFiles.upload(fixture, store + "/" + QA_ARTIFACT, spark.sparkContext().hadoopConfiguration());
+    ModelCache.closeAll();
+
+    JobSummary summary = new BatchJob(spark, options).run();
+
+    assertThat(summary.resultsPath()).startsWith("s3a://lake/enriched/day1");
+    assertThat(summary.ok()).isEqualTo(2);
+    assertThat(summary.error()).isEqualTo(1);
+    List<JsonNode> rows =
+        spark.read().textFile(summary.resultsPath()).collectAsList().stream().map(S3JobTest::json).toList();
+    assertThat(rows).extracting(r -> r.get("id").asText()).containsExactlyInAnyOrder("vec", "qa", "bad");
+    JsonNode qa = rows.stream().filter(r -> r.get("id").asText().equals("qa")).findFirst().orElseThrow();
+    assertThat(qa.get("answer").asText()).isEqualTo("42");
+    JsonNode bad = rows.stream().filter(r -> r.get("id").asText().equals("bad")).findFirst().orElseThrow();
+    assertThat(bad.get("error").asText()).startsWith("question:");
+    // The model files came from S3 into this machine's cache, not from a local store.
+    assertThat(summary.modelLoads()).anySatisfy(load -> assertThat(load).startsWith("qa/english"));
+    try (var cached = Files.walk(co.backprop.common.model.ModelFiles.cacheFolder().resolve("remote"))) {
+      assertThat(cached.filter(p -> p.getFileName().toString().equals("model.onnx")).toList())
+          .anySatisfy(copy -> assertThat(copy).hasSameBinaryContentAs(fixture.resolve("model.onnx")));
+    }
+
+    List<Row> usage = spark.read().json(summary.usagePath()).select("account", "task", "requests").orderBy("task").collectAsList();
+    assertThat(usage).extracting(Row::toString).containsExactly("[acme,qa,1]", "[acme,text-vectorisation,1]");
+    assertThat(summary.usage()).extracting(Usage::requests).containsExactly(1L, 1L);
+    org.apache.hadoop.fs.Path summaryFile = new org.apache.hadoop.fs.Path("s3a://lake/enriched/day1/summary.json");
+    assertThat(summaryFile.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(summaryFile)).isTrue();
+  }
+
+  @Test
+  void incrementalRunsCommitOnS3() throws IOException {
+    put("s3a://lake/nightly/in.jsonl", "{\"sku\": \"a\", \"text\": \"first\"}\n{\"sku\": \"b\", \"text\": \"second\"}\n");
+    JobOptions options =
+        JobOptions.builder("s3a://lake/nightly/in.jsonl", "s3a://lake/nightly/out")
+            .optTask(co.backprop.common.task.Task.TEXT_VECTORISATION).optIdColumn("sku").optIncremental(true).build();
+    new BatchJob(spark, options).run();
+    put("s3a://lake/nightly/in.jsonl", "{\"sku\": \"a\", \"text\": \"first\"}\n{\"sku\": \"b\", \"text\": \"second\"}\n{\"sku\": \"c\", \"text\": \"third\"}\n");
+    JobSummary second = new BatchJob(spark, options).run();
+    assertThat(second.run()).isEqualTo("v0002");
+    assertThat(second.skippedDone()).isEqualTo(2);
+    assertThat(second.carried()).isEqualTo(2);
+    assertThat(spark.read().json(second.resultsPath()).select("sku").collectAsList()).extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
