@@ -20,6 +20,7 @@ import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.output.PreviousResults;
 import co.backprop.jobs.output.RunVersions;
 import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.InputIds;
 import co.backprop.jobs.spark.JobAccumulators;
 import co.backprop.jobs.spark.JsonLinesStage;
@@ -162,7 +163,7 @@ public final class BatchJob {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
     JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
-    PartitionRunner runner = new PartitionRunner(context().broadcast(plan(survey, mapping)), accumulators);
+    PartitionRunner runner = runner(plan(survey, mapping), accumulators);
     JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
     Selection selection =
         idField() == null
@@ -186,7 +187,7 @@ public final class BatchJob {
     if (previous != null) {
       previous.requireSameColumns(stage.outputSchema(mapping));
     }
-    PartitionRunner runner = new PartitionRunner(context().broadcast(plan(mapping)), accumulators);
+    PartitionRunner runner = runner(plan(mapping), accumulators);
     Dataset<Row> numbered = stage.numbered();
     Selection selection =
         mapping.idColumn() == null
@@ -199,6 +200,14 @@ public final class BatchJob {
         selection,
         accumulators,
         () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
+  }
+
+  /** The plan on every executor, once the devices it will run on are known to work. */
+  private PartitionRunner runner(JobPlan plan, JobAccumulators accumulators) {
+    java.util.Set<String> engines = new java.util.TreeSet<>();
+    plan.models().values().forEach(spec -> engines.add(spec.engine()));
+    GpuScheduling.check(context(), engines, options.requireGpu());
+    return new PartitionRunner(context().broadcast(plan), accumulators);
   }
 
   private JavaSparkContext context() {

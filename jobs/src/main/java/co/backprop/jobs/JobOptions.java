@@ -27,6 +27,7 @@ import java.util.Map;
  * @param incremental run only rows whose id has no ok result in the output yet; each run is a new
  *     committed version of the output (see OutputLayout)
  * @param dedupe keep each repeated id's first row instead of refusing the input
+ * @param requireGpu fail before any work unless every task gets a GPU its engines can use
  */
 public record JobOptions(
     String input,
@@ -49,6 +50,7 @@ public record JobOptions(
     boolean fixedAccount,
     boolean incremental,
     boolean dedupe,
+    boolean requireGpu,
     boolean progress) {
 
   public JobOptions {
@@ -91,6 +93,7 @@ public record JobOptions(
     private boolean fixedAccount;
     private boolean incremental;
     private boolean dedupe;
+    private boolean requireGpu;
     private boolean progress;
 
     private Builder(String input, String output) {
@@ -188,6 +191,11 @@ public record JobOptions(
       return this;
     }
 
+    public Builder optRequireGpu(boolean value) {
+      requireGpu = value;
+      return this;
+    }
+
     public Builder optProgress(boolean value) {
       progress = value;
       return this;
@@ -219,7 +227,7 @@ public record JobOptions(
         throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
       return new JobOptions(input, output, task, model, fieldColumns, constantFields, idColumn, account, format,
-          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, incremental, dedupe, progress);
+          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, incremental, dedupe, requireGpu, progress);
     }
   }
 }

@@ -220,4 +220,14 @@ class VectorisationJobTest {
         .hasMessageEndingWith("already exists; pass --overwrite to replace it");
     assertThat(run(vectorise(input, "twice").optOverwrite(true).build()).ok()).isEqualTo(1);
   }
+
+  @Test
+  void requireGpuWithoutGpuSettingsFailsBeforeAnyWork() {
+    Path input = writeLines(work.resolve("gpu.jsonl"), "{\"id\": 1, \"text\": \"hello\"}");
+    assertThatThrownBy(() -> run(vectorise(input, "gpu").optIdColumn("id").optRequireGpu(true).build()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("--require-gpu: this Spark application gives its tasks no GPU")
+        .hasMessageContaining("conf/spark-defaults-gpu.conf");
+    assertThat(work.resolve("gpu/results")).doesNotExist();
+  }
 }

@@ -25,6 +25,11 @@ public record RunnerOptions(String device, int intraOpThreads) implements Serial
     return new RunnerOptions("cpu", intraOpThreads);
   }
 
+  /** The same options on another device (a Spark task's GPU). */
+  public RunnerOptions onDevice(String other) {
+    return other.equals(device) ? this : new RunnerOptions(other, intraOpThreads);
+  }
+
   public Device djlDevice() {
     return device.equals("cpu") ? Device.cpu() : Device.gpu(Integer.parseInt(device.substring(4)));
   }

@@ -39,6 +39,7 @@ public final class TransformerModel implements AutoCloseable {
   }
 
   public static TransformerModel load(ModelSpec spec, RunnerOptions options) {
+    GpuEngines.requireUsable(spec.qualifiedName(), spec.engine(), options);
     Map<String, Path> files = ModelFiles.localFiles(spec);
     Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs = new LinkedHashMap<>();
     try {

@@ -101,6 +101,11 @@ public final class JobCommand implements Callable<Integer> {
   @Option(names = "--dedupe", description = "Keep each repeated id's first row (default: refuse an input whose ids repeat, listing them).")
   boolean dedupe;
 
+  @Option(names = "--require-gpu",
+      description = "Fail at start unless every task gets a GPU its engine can use (never a silent CPU run); needs a cluster master "
+          + "and the GPU settings of conf/spark-defaults-gpu.conf.")
+  boolean requireGpu;
+
   @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "Show rows done / total while running (default: on).")
   boolean progress;
 
@@ -123,6 +128,7 @@ public final class JobCommand implements Callable<Integer> {
         .optResponses(responses)
         .optIncremental(incremental)
         .optDedupe(dedupe)
+        .optRequireGpu(requireGpu)
         .optProgress(progress)
         .build();
   }

@@ -5,6 +5,7 @@ import co.backprop.common.pipeline.CompletedRow;
 import co.backprop.common.pipeline.PartitionPipeline;
 import co.backprop.common.pipeline.PendingRow;
 import co.backprop.common.runner.ModelCache;
+import co.backprop.common.runner.RunnerOptions;
 import co.backprop.jobs.JobPlan;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -32,15 +33,16 @@ public final class PartitionRunner implements Serializable {
 
   public <C> Iterator<CompletedRow<C>> run(Iterator<PendingRow<C>> rows) {
     JobPlan jobPlan = plan.value();
+    TaskContext task = TaskContext.get();
+    // Concurrent tasks on one executor may hold different GPUs: the cache keeps one model per device.
+    RunnerOptions options = jobPlan.runnerOptions().onDevice(TaskDevices.device(task));
     PartitionPipeline<C> pipeline =
         new PartitionPipeline<>(
-            (task, name) -> {
-              ModelSpec spec = jobPlan.model(task, name);
-              return ModelCache.get(
-                  spec, jobPlan.runnerOptions(), () -> accumulators.modelLoaded(spec.qualifiedName()));
+            (modelTask, name) -> {
+              ModelSpec spec = jobPlan.model(modelTask, name);
+              return ModelCache.get(spec, options, () -> accumulators.modelLoaded(spec.qualifiedName(), options.device()));
             },
             jobPlan.batchPolicy());
-    TaskContext task = TaskContext.get();
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> pipeline.close());
     }

@@ -28,6 +28,7 @@ public final class SparkSessions {
       conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
     }
     settings.forEach(conf::set);
+    GpuScheduling.requireClusterMaster(conf);
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }
