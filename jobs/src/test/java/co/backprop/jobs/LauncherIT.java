@@ -118,4 +118,35 @@ class LauncherIT {
         .contains("error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json not found in the folder "
             + store.resolve("mini") + ". To install it: bin/backprop models fetch mini --model-store " + store);
   }
+
+  @Test
+  void runsFromS3ToS3AsOnACluster() throws Exception {
+    try (S3Server s3 = new S3Server("lake")) {
+      org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path("s3a://lake/in/products.jsonl");
+      org.apache.hadoop.fs.FileSystem fs = input.getFileSystem(s3.hadoopConf());
+      try (var out = fs.create(input)) {
+        out.write(Files.readAllBytes(REPO.resolve("datasets/products.jsonl")));
+      }
+      List<String> args = new ArrayList<>(List.of(
+          "job", "--task", "text-vectorisation", "--input", "s3a://lake/in/products.jsonl", "--output", "s3a://lake/out/products",
+          "--map", "text=title", "--id-col", "sku", "--account", "demo", "--no-progress"));
+      s3.sparkSettings().forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
+      Run run = backprop(args.toArray(String[]::new));
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      assertThat(run.out())
+          .contains("text-vectorisation job done: 300 input rows -> 300 results (300 ok, 0 error)")
+          .contains("results:     s3a://lake/out/products/results");
+      long lines = 0;
+      for (org.apache.hadoop.fs.FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path("s3a://lake/out/products/results"))) {
+        if (part.getPath().getName().startsWith("part-")) {
+          try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(part.getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
+            lines += in.lines().filter(line -> line.contains("\"status\":\"ok\"")).count();
+          }
+        }
+      }
+      assertThat(lines).isEqualTo(300);
+      assertThat(fs.exists(new org.apache.hadoop.fs.Path("s3a://lake/out/products/usage"))).isTrue();
+    }
+  }
 }

@@ -12,7 +12,6 @@ import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +19,6 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,45 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  * usage and the model store.
  */
 class S3JobTest {
-  private static final String ACCESS_KEY = "backprop-test";
-  private static final String SECRET_KEY = "backprop-test-secret";
   private static final String QA_ARTIFACT = "distilbert-base-cased-distilled-squad";
 
-  private static BlobStoreContext blobs;
-  private static S3Proxy s3;
+  private static S3Server s3;
   private static SparkSession spark;
 
   @TempDir Path work;
 
   @BeforeAll
   static void startS3AndSpark() throws Exception {
-    blobs = ContextBuilder.newBuilder("transient").credentials(ACCESS_KEY, SECRET_KEY).build(BlobStoreContext.class);
-    s3 = S3Proxy.builder()
-        .blobStore(blobs.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .build();
-    s3.start();
-    while (!s3.getState().equals("STARTED")) {
-      Thread.sleep(10);
-    }
-    blobs.getBlobStore().createContainerInLocation(null, "lake");
-    blobs.getBlobStore().createContainerInLocation(null, "models");
-    spark = SparkSessions.create("backprop s3 test", "local[2]", s3aSettings("http://127.0.0.1:" + s3.getPort()));
-  }
-
-  /** What a user puts in spark-defaults.conf (or --conf) for an S3-compatible store. */
-  private static Map<String, String> s3aSettings(String endpoint) {
-    return Map.of(
-        "spark.ui.enabled", "false",
-        "spark.sql.shuffle.partitions", "4",
-        "spark.hadoop.fs.s3a.endpoint", endpoint,
-        "spark.hadoop.fs.s3a.endpoint.region", "us-east-1",
-        "spark.hadoop.fs.s3a.path.style.access", "true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled", "false",
-        "spark.hadoop.fs.s3a.access.key", ACCESS_KEY,
-        "spark.hadoop.fs.s3a.secret.key", SECRET_KEY,
-        "spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    s3 = new S3Server("lake", "models");
+    Map<String, String> settings = new java.util.HashMap<>(s3.sparkSettings());
+    settings.put("spark.ui.enabled", "false");
+    settings.put("spark.sql.shuffle.partitions", "4");
+    spark = SparkSessions.create("backprop s3 test", "local[2]", settings);
   }
 
   @AfterAll
@@ -82,10 +52,7 @@ class S3JobTest {
       spark.stop();
     }
     if (s3 != null) {
-      s3.stop();
-    }
-    if (blobs != null) {
-      blobs.close();
+      s3.close();
     }
   }
 

@@ -1,0 +1,133 @@
+package co.backprop.jobs;
+
+import static co.backprop.jobs.JobTestSupport.readJsonLines;
+import static co.backprop.jobs.JobTestSupport.vector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import co.backprop.common.task.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nightly enrichment surviving a crash, as a user meets it: bin/backprop processes (SparkSubmit
+ * JVMs), one killed with SIGKILL mid-way, then the same command again. The final output must equal a
+ * clean run's, and the committed runs' usage must add up to it: nothing lost, nothing billed twice.
+ */
+class IncrementalRecoveryIT {
+  private static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+  private static final Pattern PROGRESS = Pattern.compile("progress: ([\\d,]+) / ([\\d,]+) rows");
+
+  @TempDir Path work;
+
+  private Path input(String name, int rows) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      lines.add("{\"id\": \"n" + i + "\", \"text\": \"Night " + i + ": a product line with " + "more words ".repeat(1 + i % 6) + "\"}");
+    }
+    return Files.write(work.resolve(name), lines);
+  }
+
+  private ProcessBuilder backprop(String name, Path input, Path output, String... extra) {
+    List<String> command = new ArrayList<>(List.of(
+        REPO.resolve("bin/backprop").toString(), "job", "--task", "text-vectorisation", "--input", input.toString(),
+        "--output", output.toString(), "--id-col", "id", "--account", "acme"));
+    command.addAll(List.of(extra));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
+    builder.environment().put("BACKPROP_NO_BUILD", "1");
+    return builder;
+  }
+
+  private void finish(String name, ProcessBuilder builder) throws Exception {
+    Process process = builder.start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(name + " finished").isTrue();
+    assertThat(process.exitValue()).as(Files.readString(work.resolve(name + ".err"))).isZero();
+  }
+
+  private static JsonNode summary(Path run) throws IOException {
+    return Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+  }
+
+  @Test
+  void aRunKilledMidWayThenRunAgainEqualsACleanRunBilledOnce() throws Exception {
+    Path output = work.resolve("nightly");
+    finish("night1", backprop("night1", input("night1.jsonl", 400), output, "--incremental", "--no-progress"));
+    assertThat(summary(output.resolve("v0001")).get("ok").asLong()).isEqualTo(400);
+
+    // Night 2 dies mid-way: SIGKILL to the launcher JVM (local Spark runs inside it).
+    Path night2 = input("night2.jsonl", 2400);
+    Process doomed = backprop("killed", night2, output, "--incremental").start();
+    long doneWhenKilled = waitForProgress(work.resolve("killed.err"), 300, doomed);
+    doomed.destroyForcibly();
+    doomed.waitFor(1, TimeUnit.MINUTES);
+    assertThat(doneWhenKilled).as("rows done when killed").isBetween(300L, 1900L);
+    assertThat(output.resolve("v0001/_COMMITTED")).exists();
+    assertThat(output.resolve("v0002/_COMMITTED")).doesNotExist();
+    assertThat(readJsonLines(output.resolve("v0001/results").toString())).as("the previous state stays readable").hasSize(400);
+
+    finish("rerun", backprop("rerun", night2, output, "--incremental", "--no-progress"));
+    JsonNode rerun = summary(output.resolve("v0002"));
+    assertThat(rerun.get("skipped_done").asLong()).isEqualTo(400);
+    assertThat(rerun.get("carried").asLong()).isEqualTo(400);
+    assertThat(rerun.get("ok").asLong()).isEqualTo(2000);
+
+    Path clean = work.resolve("clean");
+    finish("clean", backprop("clean", night2, clean, "--no-progress"));
+    Map<String, JsonNode> incremental = byId(readJsonLines(output.resolve("v0002/results").toString()));
+    Map<String, JsonNode> reference = byId(readJsonLines(clean.resolve("results").toString()));
+    assertThat(incremental.keySet()).isEqualTo(reference.keySet()).hasSize(2400);
+    for (String id : reference.keySet()) {
+      assertThat(incremental.get(id).get("status").asText()).isEqualTo("ok");
+      float[] want = vector(reference.get(id));
+      float[] got = vector(incremental.get(id));
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i]).as(id).isCloseTo(want[i], within(1e-5f));
+      }
+    }
+    long billed = requests(summary(output.resolve("v0001"))) + requests(rerun);
+    assertThat(billed).isEqualTo(requests(summary(clean))).isEqualTo(2400);
+  }
+
+  /** Waits until the progress line shows at least {@code rows} done; returns the rows done then. */
+  private static long waitForProgress(Path stderr, long rows, Process process) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      Matcher matcher = PROGRESS.matcher(Files.exists(stderr) ? Files.readString(stderr) : "");
+      long done = -1;
+      while (matcher.find()) {
+        done = Long.parseLong(matcher.group(1).replace(",", ""));
+      }
+      if (done >= rows) {
+        return done;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no progress past " + rows + " rows; stderr: " + Files.readString(stderr));
+  }
+
+  private static Map<String, JsonNode> byId(List<JsonNode> rows) {
+    assertThat(rows.stream().map(r -> r.get("id").asText()).distinct().count()).as("ids once each").isEqualTo(rows.size());
+    return rows.stream().collect(Collectors.toMap(r -> r.get("id").asText(), Function.identity()));
+  }
+
+  private static long requests(JsonNode summary) {
+    long total = 0;
+    for (JsonNode usage : summary.get("usage")) {
+      total += usage.get("requests").asLong();
+    }
+    return total;
+  }
+}
