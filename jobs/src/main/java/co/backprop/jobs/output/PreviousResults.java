@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.StructType;
 public final class PreviousResults {
   private static final String VALUE = "value";
   private static final String STATUS = "__backprop_status";
+  private static final String PARSED = "__backprop_parsed";
 
   private final SparkSession spark;
   private final String results;
@@ -110,9 +111,12 @@ public final class PreviousResults {
    */
   private Dataset<Row> rowsWithIds() {
     if (format == InputFormat.JSONL) {
+      Column fields = InputIds.textFields(col(VALUE), idField, ResultColumns.STATUS);
       return spark.read().text(results)
-          .withColumn(InputIds.ID, InputIds.textField(col(VALUE), idField))
-          .withColumn(STATUS, InputIds.textField(col(VALUE), ResultColumns.STATUS));
+          .withColumn(PARSED, fields)
+          .withColumn(InputIds.ID, col(PARSED).getField(idField))
+          .withColumn(STATUS, col(PARSED).getField(ResultColumns.STATUS))
+          .drop(PARSED);
     }
     return spark.read().format(format.sparkSource()).load(results)
         .withColumn(InputIds.ID, col(idField).cast("string"))

@@ -73,8 +73,20 @@ public final class InputIds {
 
   /** A top-level field of JSON text as text, whatever its JSON type; null when absent or not JSON. */
   public static Column textField(Column json, String field) {
+    return textFields(json, field).getField(field);
+  }
+
+  /**
+   * Top-level fields of JSON text as a struct of texts (see {@link #textField}), from one parse of
+   * each line: a results line holds a whole vector, so reading two fields apart parses it twice.
+   */
+  public static Column textFields(Column json, String... fields) {
     // A string field in the schema takes any JSON value as its text: 42 reads as "42".
-    return from_json(json, new StructType().add(field, DataTypes.StringType), Map.of()).getField(field);
+    StructType schema = new StructType();
+    for (String field : fields) {
+      schema = schema.add(field, DataTypes.StringType);
+    }
+    return from_json(json, schema, Map.of());
   }
 
   /** Ids on more than one row, or null when every id is unique (one aggregation over the ids). */
