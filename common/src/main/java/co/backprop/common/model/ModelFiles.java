@@ -8,6 +8,7 @@ import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,27 +131,41 @@ public final class ModelFiles {
 
   /**
    * Copies a resource to a cache folder shared by the JVMs of this machine, named by the resource's
-   * size and time stamp so a new jar never reuses a stale copy. Written to a temporary name and
-   * moved into place, so a concurrent reader never sees half a file.
+   * size and time stamp so a new jar never reuses a stale copy.
    */
-  private static synchronized Path extract(String resource) {
+  private static Path extract(String resource) {
     try {
       URL url = classLoader().getResource(resource);
       URLConnection connection = url.openConnection();
       long size = connection.getContentLengthLong();
       long modified = connection.getLastModified();
       Path target = cacheFolder().resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
-      if (Files.isRegularFile(target) && Files.size(target) == size) {
-        return target;
-      }
-      Files.createDirectories(target.getParent());
-      Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
-      try (InputStream in = connection.getInputStream()) {
-        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return cachedCopy(target, size, modified, connection::getInputStream);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract model resource " + resource, e);
     }
+  }
+
+  /** Where a cached copy is read from. */
+  public interface Source {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * A copy at {@code target}, in the machine's cache, of a file of the given size and modification
+   * time: reused while both match, else written to a temporary name and moved into place, so a
+   * reader in another JVM never sees half a file. One copy at a time in this JVM.
+   */
+  public static synchronized Path cachedCopy(Path target, long size, long modifiedMillis, Source source) throws IOException {
+    if (Files.isRegularFile(target) && Files.size(target) == size && Files.getLastModifiedTime(target).toMillis() == modifiedMillis) {
+      return target;
+    }
+    Files.createDirectories(target.getParent());
+    Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+    try (InputStream in = source.open()) {
+      Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.setLastModifiedTime(partial, FileTime.fromMillis(modifiedMillis));
+    return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

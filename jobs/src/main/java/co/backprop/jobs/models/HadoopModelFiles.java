@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -26,9 +24,6 @@ import org.apache.spark.deploy.SparkHadoopUtil;
  * to its machine's cache once, then loads it from there as from a local store.
  */
 public final class HadoopModelFiles implements RemoteModelFiles {
-  /** One copy at a time per JVM; the atomic move covers the other JVMs of the machine. */
-  private static final Object COPYING = new Object();
-
   @Override
   public boolean exists(String location, String file) {
     Path path = new Path(location, file);
@@ -42,26 +37,13 @@ public final class HadoopModelFiles implements RemoteModelFiles {
   @Override
   public java.nio.file.Path localCopy(String location, String file) {
     Path remote = new Path(location, file);
-    synchronized (COPYING) {
-      try {
-        FileSystem fs = remote.getFileSystem(conf());
-        FileStatus status = fs.getFileStatus(remote);
-        java.nio.file.Path target = ModelFiles.cacheFolder().resolve("remote").resolve(digest(location)).resolve(file);
-        if (Files.isRegularFile(target)
-            && Files.size(target) == status.getLen()
-            && Files.getLastModifiedTime(target).toMillis() == status.getModificationTime()) {
-          return target;
-        }
-        Files.createDirectories(target.getParent());
-        java.nio.file.Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
-        try (InputStream in = fs.open(remote)) {
-          Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-        }
-        Files.setLastModifiedTime(partial, FileTime.fromMillis(status.getModificationTime()));
-        return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot copy model file " + remote + " to this machine", e);
-      }
+    try {
+      FileSystem fs = remote.getFileSystem(conf());
+      FileStatus status = fs.getFileStatus(remote);
+      java.nio.file.Path target = ModelFiles.cacheFolder().resolve("remote").resolve(digest(location)).resolve(file);
+      return ModelFiles.cachedCopy(target, status.getLen(), status.getModificationTime(), () -> fs.open(remote));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy model file " + remote + " to this machine", e);
     }
   }
 
