@@ -40,7 +40,7 @@ public final class FrontDoorBenchmark {
 
   public void run() throws Exception {
     Files.createDirectories(data);
-    String key = JobStore.sqlite(data.resolve("backprop.db")).createAccount("bench" + System.nanoTime() % 100000);
+    String key = JobStore.forDataFolder(data, null).createAccount("bench" + System.nanoTime() % 100000);
     FrontDoorConfig config =
         new FrontDoorConfig(data, null, 0, Duration.ofMinutes(5), 20 << 20, 1 << 20, List.of(data.resolve("files")), workerCommand);
     try (FrontDoor frontDoor = FrontDoor.start(config)) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,20 +36,25 @@ public final class FrontDoorCommand {
     }
   }
 
-  static JobStore store(Path data, String url) {
-    return url != null ? JobStore.open(url) : JobStore.sqlite(data.resolve("backprop.db"));
+  /** The data folder and job store options of the commands that open the store. */
+  static final class StoreLocation {
+    @Option(names = "--data", defaultValue = "data", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--store", description = "JDBC URL of the job store (default: SQLite in the data folder).")
+    String store;
+
+    JobStore open() {
+      return JobStore.forDataFolder(data, store);
+    }
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Starts the REST front door and, by default, a local worker.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--data", defaultValue = "data", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @Mixin StoreLocation location;
 
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
-
-    @Option(names = "--store", description = "JDBC URL of the job store (default: SQLite in the data folder).")
-    String store;
 
     @Option(names = "--sync-wait", defaultValue = "30", description = "Seconds a task endpoint waits before answering 202 (default: ${DEFAULT-VALUE}).")
     double syncWait;
@@ -67,6 +73,8 @@ public final class FrontDoorCommand {
 
     @Override
     public Integer call() throws InterruptedException {
+      Path data = location.data;
+      String store = location.store;
       List<Path> roots = new ArrayList<>(allowedPaths);
       roots.add(data.resolve("files"));
       List<String> worker = new ArrayList<>();
@@ -122,15 +130,11 @@ public final class FrontDoorCommand {
       @Parameters(paramLabel = "NAME")
       String name;
 
-      @Option(names = "--data", defaultValue = "data")
-      Path data;
-
-      @Option(names = "--store")
-      String store;
+      @Mixin StoreLocation location;
 
       @Override
       public Integer call() {
-        String key = store(data, store).createAccount(name);
+        String key = location.open().createAccount(name);
         System.out.println("created account " + name + "; its API key (shown once, stored as a hash):");
         System.out.println(key);
         return 0;
@@ -146,15 +150,11 @@ public final class FrontDoorCommand {
       @Parameters(paramLabel = "OUTPUT", description = "The job's output folder (with summary.json, or v0001/... runs of --incremental).")
       Path output;
 
-      @Option(names = "--data", defaultValue = "data")
-      Path data;
-
-      @Option(names = "--store")
-      String store;
+      @Mixin StoreLocation location;
 
       @Override
       public Integer call() throws Exception {
-        for (UsageImport.Imported imported : UsageImport.of(store(data, store), output)) {
+        for (UsageImport.Imported imported : UsageImport.of(location.open(), output)) {
           System.out.printf("imported %d usage rows from %s (%d already counted)%n", imported.rows() - imported.alreadyCounted(),
               imported.source(), imported.alreadyCounted());
         }

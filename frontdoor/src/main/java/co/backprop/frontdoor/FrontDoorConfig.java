@@ -2,6 +2,7 @@ package co.backprop.frontdoor;
 
 import static java.util.Objects.requireNonNull;
 
+import co.backprop.common.store.JobStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ public record FrontDoorConfig(
 
   public FrontDoorConfig {
     data = requireNonNull(data, "data is null").toAbsolutePath().normalize();
-    storeUrl = storeUrl != null ? storeUrl : "jdbc:sqlite:" + data.resolve("backprop.db");
+    storeUrl = storeUrl != null ? storeUrl : JobStore.dataFolderUrl(data);
     allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     workerCommand = List.copyOf(workerCommand);
   }

@@ -29,6 +29,8 @@ import java.util.Optional;
  * completes and bills once.
  */
 public final class JobStore {
+  private static final String DATA_FOLDER_FILE = "backprop.db";
+
   private final String url;
 
   private JobStore(String url) {
@@ -40,6 +42,16 @@ public final class JobStore {
     JobStore store = new JobStore(url);
     store.createSchema();
     return store;
+  }
+
+  /** The store a data folder holds: SQLite in {@code DATA/backprop.db}, unless a JDBC URL says otherwise. */
+  public static JobStore forDataFolder(java.nio.file.Path data, String url) {
+    return url != null ? open(url) : sqlite(data.resolve(DATA_FOLDER_FILE));
+  }
+
+  /** The JDBC URL of a data folder's own store (see {@link #forDataFolder}). */
+  public static String dataFolderUrl(java.nio.file.Path data) {
+    return "jdbc:sqlite:" + data.resolve(DATA_FOLDER_FILE).toAbsolutePath();
   }
 
   public static JobStore sqlite(java.nio.file.Path file) {
@@ -365,6 +377,14 @@ public final class JobStore {
   }
 
   // ---- usage ----
+
+  /**
+   * The usage source of one job run: its results path and start time, as its summary records them.
+   * A worker bills under it and `usage import` of the same output finds it, so the run counts once.
+   */
+  public static String runSource(String resultsPath, String started) {
+    return resultsPath + "@" + started;
+  }
 
   /** Records usage under a source once: recording the same source again changes nothing. */
   public int recordUsage(String source, List<UsageRow> usage) {

@@ -36,7 +36,7 @@ public final class UsageImport {
 
   private static Imported ofSummary(JobStore store, Path summaryFile) throws IOException {
     JsonNode summary = Json.MAPPER.readTree(summaryFile.toFile());
-    String source = summary.get("results_path").asText() + "@" + summary.get("started").asText();
+    String source = JobStore.runSource(summary.get("results_path").asText(), summary.get("started").asText());
     List<UsageRow> rows = new ArrayList<>();
     for (JsonNode usage : summary.get("usage")) {
       rows.add(new UsageRow(

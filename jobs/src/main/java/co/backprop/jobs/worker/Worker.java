@@ -116,7 +116,7 @@ public final class Worker implements Runnable {
     double seconds = usage.stream().mapToDouble(UsageRow::computeSeconds).sum();
     JobRecord.Outcome outcome = new JobRecord.Outcome(output, summary.rows(), summary.ok(), summary.error(), seconds, null);
     // The same source as `usage import` of this output: importing it as well counts once.
-    finish(job, lost, () -> store.succeed(job.id(), id, outcome, summary.resultsPath() + "@" + summary.started(), usage));
+    finish(job, lost, () -> store.succeed(job.id(), id, outcome, JobStore.runSource(summary.resultsPath(), summary.started()), usage));
   }
 
   private void finish(JobRecord job, AtomicBoolean lost, java.util.function.BooleanSupplier succeed) {

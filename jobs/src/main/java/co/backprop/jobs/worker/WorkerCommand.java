@@ -52,7 +52,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobStore store = storeUrl != null ? JobStore.open(storeUrl) : JobStore.sqlite(data.resolve("backprop.db"));
+    JobStore store = JobStore.forDataFolder(data, storeUrl);
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
     SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
     Worker worker = new Worker(spark, store, new ModelStore(data.resolve("models")), id, duration(lease), duration(poll));
