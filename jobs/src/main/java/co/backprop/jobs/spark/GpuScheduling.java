@@ -35,16 +35,17 @@ public final class GpuScheduling {
     }
   }
 
-  /** What one probe task saw: where it ran, the GPU address Spark gave it and the GPUs each engine sees. */
-  public record TaskDevice(String executor, String address, Map<String, Integer> engineGpus) implements Serializable {
+  /** What one probe task saw: where it ran, the device of the GPU Spark gave it and the GPUs each engine sees. */
+  public record TaskDevice(String executor, String device, Map<String, Integer> engineGpus) implements Serializable {
     /** Why this task could not run on its GPU, or null when it can. */
     String problem() {
-      if (address == null) {
+      if (device.equals("cpu")) {
         return "a task on executor " + executor + " got no GPU address";
       }
+      int index = Integer.parseInt(device.substring("gpu:".length()));
       for (Map.Entry<String, Integer> engine : engineGpus.entrySet()) {
-        if (Integer.parseInt(address) >= engine.getValue()) {
-          return "executor " + executor + ": " + GpuEngines.noGpuMessage(engine.getKey(), "gpu:" + address, engine.getValue());
+        if (index >= engine.getValue()) {
+          return "executor " + executor + ": " + GpuEngines.noGpuMessage(engine.getKey(), device, engine.getValue());
         }
       }
       return null;
@@ -61,8 +62,7 @@ public final class GpuScheduling {
             gpus.put(engine, GpuEngines.gpuCount(engine));
           }
           String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
-          TaskDevices.device(TaskContext.get()); // rejects addresses that are not device ordinals
-          return new TaskDevice(executor, TaskDevices.gpuAddress(TaskContext.get()), gpus);
+          return new TaskDevice(executor, TaskDevices.device(TaskContext.get()), gpus);
         })
         .collect();
   }
@@ -89,6 +89,6 @@ public final class GpuScheduling {
       throw new IllegalStateException("GPU check failed before any model ran (" + TASK_AMOUNT + "=" + conf.get(TASK_AMOUNT) + "): "
           + String.join("; ", problems));
     }
-    return seen.stream().map(t -> "gpu:" + t.address() + " on executor " + t.executor()).distinct().sorted().toList().toString();
+    return seen.stream().map(t -> t.device() + " on executor " + t.executor()).distinct().sorted().toList().toString();
   }
 }
