@@ -122,11 +122,8 @@ class LauncherIT {
   @Test
   void runsFromS3ToS3AsOnACluster() throws Exception {
     try (S3Server s3 = new S3Server("lake")) {
-      org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path("s3a://lake/in/products.jsonl");
-      org.apache.hadoop.fs.FileSystem fs = input.getFileSystem(s3.hadoopConf());
-      try (var out = fs.create(input)) {
-        out.write(Files.readAllBytes(REPO.resolve("datasets/products.jsonl")));
-      }
+      s3.put("s3a://lake/in/products.jsonl", Files.readAllBytes(REPO.resolve("datasets/products.jsonl")));
+      org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path("s3a://lake/").getFileSystem(s3.hadoopConf());
       List<String> args = new ArrayList<>(List.of(
           "job", "--task", "text-vectorisation", "--input", "s3a://lake/in/products.jsonl", "--output", "s3a://lake/out/products",
           "--map", "text=title", "--id-col", "sku", "--account", "demo", "--no-progress"));

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -57,11 +56,7 @@ class S3JobTest {
   }
 
   private static void put(String uri, String text) throws IOException {
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
-    FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    try (var out = fs.create(path, true)) {
-      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
+    s3.put(uri, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

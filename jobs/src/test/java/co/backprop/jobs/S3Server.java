@@ -52,6 +52,14 @@ final class S3Server implements AutoCloseable {
     return conf;
   }
 
+  /** Writes an object through s3a, as a user's upload would land. */
+  void put(String uri, byte[] content) throws java.io.IOException {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+    try (var out = path.getFileSystem(hadoopConf()).create(path, true)) {
+      out.write(content);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     proxy.stop();
