@@ -1,7 +1,7 @@
 package co.backprop.frontdoor;
 
-import co.backprop.common.store.JobStore;
-import co.backprop.common.task.Task;
+import co.backprop.store.JobStore;
+import co.backprop.contract.task.Task;
 import co.backprop.frontdoor.http.ApiException;
 import co.backprop.frontdoor.http.ApiKeys;
 import co.backprop.frontdoor.http.JobController;
@@ -10,7 +10,7 @@ import co.backprop.frontdoor.http.ModelController;
 import co.backprop.frontdoor.http.Models;
 import co.backprop.frontdoor.http.TaskController;
 import co.backprop.frontdoor.http.UsageController;
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;

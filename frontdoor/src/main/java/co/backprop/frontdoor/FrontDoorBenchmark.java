@@ -1,6 +1,6 @@
 package co.backprop.frontdoor;
 
-import co.backprop.common.store.JobStore;
+import co.backprop.store.JobStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

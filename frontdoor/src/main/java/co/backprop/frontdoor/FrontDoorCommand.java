@@ -1,6 +1,6 @@
 package co.backprop.frontdoor;
 
-import co.backprop.common.store.JobStore;
+import co.backprop.store.JobStore;
 import co.backprop.frontdoor.usage.UsageImport;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package co.backprop.frontdoor;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.common.store.JobStore;
+import co.backprop.store.JobStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,12 +2,12 @@ package co.backprop.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.store.JobStore;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.SeedDocument;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskBodyParser;
-import co.backprop.common.task.TaskResponse;
+import co.backprop.store.JobStore;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.SeedDocument;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskBodyParser;
+import co.backprop.contract.task.TaskResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;

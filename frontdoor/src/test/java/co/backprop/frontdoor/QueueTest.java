@@ -2,8 +2,8 @@ package co.backprop.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UsageRow;
+import co.backprop.store.JobStore;
+import co.backprop.contract.usage.UsageRow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;

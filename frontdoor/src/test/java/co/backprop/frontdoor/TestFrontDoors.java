@@ -1,7 +1,6 @@
 package co.backprop.frontdoor;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +14,9 @@ import java.util.List;
  */
 final class TestFrontDoors {
   static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+
+  /** The tiny fixture models (engines/src/test/fixtures/make_fixtures.py makes them). */
+  static final Path FIXTURES = REPO.resolve("engines/src/test/resources/fixtures");
 
   private TestFrontDoors() {}
 
@@ -43,15 +45,11 @@ final class TestFrontDoors {
     files.add("tokenizer.json");
     files.add("config.json");
     for (String file : files) {
-      try (InputStream in = TestFrontDoors.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
-        Files.copy(in, folder.resolve(file));
-      }
+      Files.copy(FIXTURES.resolve(fixture).resolve(file), folder.resolve(file));
     }
   }
 
   static byte[] fixture(String fixture, String file) throws IOException {
-    try (InputStream in = TestFrontDoors.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
-      return in.readAllBytes();
-    }
+    return Files.readAllBytes(FIXTURES.resolve(fixture).resolve(file));
   }
 }

@@ -2,8 +2,8 @@ package co.backprop.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.common.pipeline.BatchPolicy;
-import co.backprop.common.task.Task;
+import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.input.InputFormat;
 import java.util.Map;
 

@@ -2,10 +2,10 @@ package co.backprop.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.pipeline.BatchPolicy;
-import co.backprop.common.runner.RunnerOptions;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.engines.runner.RunnerOptions;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.input.TableMapping;
 import java.io.Serializable;
 import java.util.List;

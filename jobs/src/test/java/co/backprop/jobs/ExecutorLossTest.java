@@ -4,7 +4,7 @@ import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.awt.Graphics2D;

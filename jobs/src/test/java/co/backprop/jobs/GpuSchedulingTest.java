@@ -3,12 +3,12 @@ package co.backprop.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelException;
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.runner.ModelCache;
-import co.backprop.common.runner.RunnerOptions;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelException;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.engines.runner.RunnerOptions;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.jobs.spark.TaskDevices;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static co.backprop.jobs.JobTestSupport.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

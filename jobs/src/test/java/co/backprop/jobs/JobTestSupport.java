@@ -1,6 +1,6 @@
 package co.backprop.jobs;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.spark.SparkSessions;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

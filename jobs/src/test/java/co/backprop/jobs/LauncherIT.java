@@ -3,7 +3,7 @@ package co.backprop.jobs;
 import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static co.backprop.jobs.JobTestSupport.vector;
 import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.spark.SparkSessions;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

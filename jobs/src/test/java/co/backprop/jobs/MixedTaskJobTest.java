@@ -5,12 +5,12 @@ import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelCatalog.Artifact;
-import co.backprop.common.model.ModelCatalog.Download;
-import co.backprop.common.model.ModelException;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.runner.ModelCache;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelCatalog.Artifact;
+import co.backprop.contract.model.ModelCatalog.Download;
+import co.backprop.contract.model.ModelException;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.engines.runner.ModelCache;
 import co.backprop.jobs.models.FixtureServer;
 import co.backprop.jobs.models.ModelFetcher;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,7 +133,7 @@ class MixedTaskJobTest {
         .coalesce(1).write().parquet(input);
     JobOptions options =
         JobOptions.builder(input, work.resolve("tickets").toString())
-            .optTask(co.backprop.common.task.Task.TEXT_CLASSIFICATION)
+            .optTask(co.backprop.contract.task.Task.TEXT_CLASSIFICATION)
             .optFieldColumns(Map.of("text", "body"))
             .optConstantFields(Map.of("labels", "[\"product issue\", \"sales\"]"))
             .optIdColumn("ticket")

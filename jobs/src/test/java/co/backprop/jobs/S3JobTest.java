@@ -3,9 +3,9 @@ package co.backprop.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.backprop.common.model.ModelException;
-import co.backprop.common.runner.ModelCache;
-import co.backprop.common.task.Json;
+import co.backprop.contract.model.ModelException;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.models.HadoopModelFiles;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.jobs.usage.UsageTally.Usage;
@@ -102,7 +102,7 @@ class S3JobTest {
     assertThat(bad.get("error").asText()).startsWith("question:");
     // The model files came from S3 into this machine's cache, not from a local store.
     assertThat(summary.modelLoads()).anySatisfy(load -> assertThat(load).startsWith("qa/english"));
-    try (var cached = Files.walk(co.backprop.common.model.ModelFiles.cacheFolder().resolve("remote"))) {
+    try (var cached = Files.walk(co.backprop.contract.model.ModelFiles.cacheFolder().resolve("remote"))) {
       assertThat(cached.filter(p -> p.getFileName().toString().equals("model.onnx")).toList())
           .anySatisfy(copy -> assertThat(copy).hasSameBinaryContentAs(fixture.resolve("model.onnx")));
     }
@@ -119,7 +119,7 @@ class S3JobTest {
     put("s3a://lake/nightly/in.jsonl", "{\"sku\": \"a\", \"text\": \"first\"}\n{\"sku\": \"b\", \"text\": \"second\"}\n");
     JobOptions options =
         JobOptions.builder("s3a://lake/nightly/in.jsonl", "s3a://lake/nightly/out")
-            .optTask(co.backprop.common.task.Task.TEXT_VECTORISATION).optIdColumn("sku").optIncremental(true).build();
+            .optTask(co.backprop.contract.task.Task.TEXT_VECTORISATION).optIdColumn("sku").optIncremental(true).build();
     new BatchJob(spark, options).run();
     put("s3a://lake/nightly/in.jsonl", "{\"sku\": \"a\", \"text\": \"first\"}\n{\"sku\": \"b\", \"text\": \"second\"}\n{\"sku\": \"c\", \"text\": \"third\"}\n");
     JobSummary second = new BatchJob(spark, options).run();

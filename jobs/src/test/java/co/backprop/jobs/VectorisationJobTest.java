@@ -1,6 +1,6 @@
 package co.backprop.jobs;
 
-import static co.backprop.common.runner.Vectors.cosine;
+import static co.backprop.engines.runner.Vectors.cosine;
 import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static co.backprop.jobs.JobTestSupport.vector;
 import static co.backprop.jobs.JobTestSupport.writeLines;
@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import co.backprop.common.model.ModelException;
-import co.backprop.common.runner.ModelCache;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelException;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobStore;
+import co.backprop.store.JobStore;
 import io.javalin.http.Context;
 
 /** {@code x-api-key} → account, for every route but the public ones; 401 otherwise. */

@@ -1,6 +1,6 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;

@@ -1,9 +1,9 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.store.JobStore;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
+import co.backprop.store.JobRecord;
+import co.backprop.store.JobStore;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.store.JobStore;
+import co.backprop.store.JobRecord;
+import co.backprop.store.JobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

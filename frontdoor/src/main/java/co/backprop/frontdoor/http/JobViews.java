@@ -1,7 +1,7 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.task.Json;
+import co.backprop.store.JobRecord;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

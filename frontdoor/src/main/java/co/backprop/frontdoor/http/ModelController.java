@@ -1,10 +1,10 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UserModel;
-import co.backprop.common.task.Json;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.store.JobRecord;
+import co.backprop.store.JobStore;
+import co.backprop.contract.model.UserModel;
+import co.backprop.contract.task.Json;
 import co.backprop.frontdoor.uploads.ModelZip;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

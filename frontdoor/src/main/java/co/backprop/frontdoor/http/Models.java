@@ -1,14 +1,14 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelException;
-import co.backprop.common.model.ModelFiles;
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UserModel;
-import co.backprop.common.store.UserModels;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelException;
+import co.backprop.contract.model.ModelFiles;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.store.JobStore;
+import co.backprop.contract.model.UserModel;
+import co.backprop.contract.model.UserModels;
+import co.backprop.contract.task.Task;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

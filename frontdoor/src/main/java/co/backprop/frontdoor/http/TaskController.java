@@ -1,11 +1,11 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.task.InvalidRequestException;
-import co.backprop.common.task.ItemResponses;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskBodyParser;
+import co.backprop.store.JobRecord;
+import co.backprop.contract.task.InvalidRequestException;
+import co.backprop.contract.task.ItemResponses;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskBodyParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;

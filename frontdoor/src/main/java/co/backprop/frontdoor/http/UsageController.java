@@ -1,8 +1,8 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UsageRow;
-import co.backprop.common.task.Json;
+import co.backprop.store.JobStore;
+import co.backprop.contract.usage.UsageRow;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;

@@ -1,8 +1,8 @@
 package co.backprop.frontdoor.uploads;
 
-import co.backprop.common.store.UserModels;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.UserModels;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package co.backprop.frontdoor.usage;
 
-import co.backprop.common.layout.OutputLayout;
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UsageRow;
-import co.backprop.common.task.Json;
+import co.backprop.outputs.OutputLayout;
+import co.backprop.store.JobStore;
+import co.backprop.contract.usage.UsageRow;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;

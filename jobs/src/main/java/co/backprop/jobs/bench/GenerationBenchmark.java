@@ -1,15 +1,15 @@
 package co.backprop.jobs.bench;
 
-import co.backprop.common.model.ModelKind;
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.runner.GenerationInput;
-import co.backprop.common.runner.ModelCache;
-import co.backprop.common.runner.ModelRunner;
-import co.backprop.common.runner.RunnerOptions;
-import co.backprop.common.task.GenerationParameters;
-import co.backprop.common.task.GenerationRequest;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskOutput;
+import co.backprop.contract.model.ModelKind;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.runner.GenerationInput;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.engines.runner.ModelRunner;
+import co.backprop.engines.runner.RunnerOptions;
+import co.backprop.contract.task.GenerationParameters;
+import co.backprop.contract.task.GenerationRequest;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskOutput;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

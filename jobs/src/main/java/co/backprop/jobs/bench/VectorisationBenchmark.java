@@ -1,11 +1,11 @@
 package co.backprop.jobs.bench;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelFiles;
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.pipeline.BatchPolicy;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelFiles;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;

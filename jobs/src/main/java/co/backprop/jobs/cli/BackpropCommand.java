@@ -1,7 +1,7 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.common.model.ModelException;
-import co.backprop.common.task.InvalidRequestException;
+import co.backprop.contract.model.ModelException;
+import co.backprop.contract.task.InvalidRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

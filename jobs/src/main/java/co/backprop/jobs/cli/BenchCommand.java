@@ -1,6 +1,6 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.common.pipeline.BatchPolicy;
+import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.bench.VectorisationBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Tokens/second of a causal language model folder with and without its KV cache, in one run. Not a test.",
-      "Folders: common/src/test/resources/fixtures/lm-tiny-cached (the fixture), out/bench-lm (made by",
+      "Folders: engines/src/test/resources/fixtures/lm-tiny-cached (the fixture), out/bench-lm (made by",
       "scripts/make-bench-lm.py), or a fetched model, e.g. ~/.backprop/models/gpt2."
     })
 public final class BenchGenerationCommand implements Callable<Integer> {

@@ -1,7 +1,7 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.common.pipeline.BatchPolicy;
-import co.backprop.common.task.Task;
+import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;

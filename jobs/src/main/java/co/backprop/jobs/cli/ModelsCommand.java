@@ -1,10 +1,10 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelFiles;
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.task.Task;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelFiles;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.models.HadoopModelFiles;
 import co.backprop.jobs.models.ModelFetcher;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Task;
 import java.util.Arrays;
 import java.util.Iterator;
 import picocli.CommandLine.ITypeConverter;

@@ -1,7 +1,7 @@
 package co.backprop.jobs.formats;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PendingRow;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.jobs.JobPlan;
 import java.io.Serializable;
 import java.util.List;

@@ -1,10 +1,10 @@
 package co.backprop.jobs.formats;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.ItemResult;
-import co.backprop.common.pipeline.PendingRow;
-import co.backprop.common.task.ItemResponses;
-import co.backprop.common.task.Json;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.ItemResult;
+import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.contract.task.ItemResponses;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.JobPlan;
 import co.backprop.jobs.input.RequestLine;
 import co.backprop.jobs.output.ResultColumns;

@@ -1,9 +1,9 @@
 package co.backprop.jobs.formats;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PendingItem;
-import co.backprop.common.pipeline.PendingRow;
-import co.backprop.common.task.Json;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingItem;
+import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.JobPlan;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.ResultColumns;

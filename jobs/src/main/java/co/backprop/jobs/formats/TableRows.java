@@ -1,8 +1,8 @@
 package co.backprop.jobs.formats;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PendingRow;
-import co.backprop.common.task.Json;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.ResultColumns;
 import com.fasterxml.jackson.databind.JsonNode;

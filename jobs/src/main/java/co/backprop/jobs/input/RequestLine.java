@@ -1,12 +1,12 @@
 package co.backprop.jobs.input;
 
-import co.backprop.common.pipeline.PendingItem;
-import co.backprop.common.task.BodyItem;
-import co.backprop.common.task.InvalidRequestException;
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskBody;
-import co.backprop.common.task.TaskBodyParser;
+import co.backprop.engines.pipeline.PendingItem;
+import co.backprop.contract.task.BodyItem;
+import co.backprop.contract.task.InvalidRequestException;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskBody;
+import co.backprop.contract.task.TaskBodyParser;
 import co.backprop.jobs.JobPlan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,7 +1,7 @@
 package co.backprop.jobs.models;
 
-import co.backprop.common.model.ModelFiles;
-import co.backprop.common.model.RemoteModelFiles;
+import co.backprop.contract.model.ModelFiles;
+import co.backprop.contract.model.RemoteModelFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

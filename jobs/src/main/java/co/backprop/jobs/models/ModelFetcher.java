@@ -1,9 +1,9 @@
 package co.backprop.jobs.models;
 
-import co.backprop.common.model.ModelCatalog.Artifact;
-import co.backprop.common.model.ModelCatalog.Download;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.task.Json;
+import co.backprop.contract.model.ModelCatalog.Artifact;
+import co.backprop.contract.model.ModelCatalog.Download;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package co.backprop.jobs.output;
 
-import co.backprop.common.layout.OutputLayout;
+import co.backprop.outputs.OutputLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

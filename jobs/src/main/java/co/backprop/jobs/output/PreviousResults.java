@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
-import co.backprop.common.layout.OutputLayout;
+import co.backprop.outputs.OutputLayout;
 import co.backprop.jobs.input.InputFormat;
 import co.backprop.jobs.spark.InputIds;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package co.backprop.jobs.output;
 
-import co.backprop.common.pipeline.ItemResult;
-import co.backprop.common.task.Task;
-import co.backprop.common.task.TaskOutput;
+import co.backprop.engines.pipeline.ItemResult;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskOutput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;

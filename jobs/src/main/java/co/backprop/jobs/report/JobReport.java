@@ -2,8 +2,8 @@ package co.backprop.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
 
-import co.backprop.common.layout.OutputLayout;
-import co.backprop.common.task.Json;
+import co.backprop.outputs.OutputLayout;
+import co.backprop.contract.task.Json;
 import co.backprop.jobs.output.RunVersions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,6 +1,6 @@
 package co.backprop.jobs.samples;
 
-import co.backprop.common.task.Json;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package co.backprop.jobs.spark;
 
-import co.backprop.common.runner.GpuEngines;
+import co.backprop.engines.runner.GpuEngines;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

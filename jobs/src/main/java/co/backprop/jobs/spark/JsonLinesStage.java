@@ -1,7 +1,7 @@
 package co.backprop.jobs.spark;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PendingRow;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.jobs.JobPlan;
 import co.backprop.jobs.formats.LineFormat;
 import co.backprop.jobs.input.RequestLine;

@@ -1,11 +1,11 @@
 package co.backprop.jobs.spark;
 
-import co.backprop.common.model.ModelSpec;
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PartitionPipeline;
-import co.backprop.common.pipeline.PendingRow;
-import co.backprop.common.runner.ModelCache;
-import co.backprop.common.runner.RunnerOptions;
+import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PartitionPipeline;
+import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.jobs.JobPlan;
 import java.io.Serializable;
 import java.util.Iterator;

@@ -3,8 +3,8 @@ package co.backprop.jobs.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
-import co.backprop.common.pipeline.CompletedRow;
-import co.backprop.common.pipeline.PendingRow;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.jobs.formats.TableRows;
 import co.backprop.jobs.input.InputFormat;
 import co.backprop.jobs.input.TableMapping;

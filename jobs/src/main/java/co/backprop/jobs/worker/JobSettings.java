@@ -1,7 +1,7 @@
 package co.backprop.jobs.worker;
 
-import co.backprop.common.task.Json;
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.input.InputFormat;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,11 +1,11 @@
 package co.backprop.jobs.worker;
 
-import co.backprop.common.model.ModelCatalog;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.store.JobRecord;
-import co.backprop.common.store.JobStore;
-import co.backprop.common.store.UsageRow;
-import co.backprop.common.store.UserModels;
+import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.store.JobRecord;
+import co.backprop.store.JobStore;
+import co.backprop.contract.usage.UsageRow;
+import co.backprop.contract.model.UserModels;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;

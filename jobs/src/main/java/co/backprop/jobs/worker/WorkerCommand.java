@@ -1,7 +1,7 @@
 package co.backprop.jobs.worker;
 
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.store.JobStore;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.store.JobStore;
 import co.backprop.jobs.spark.SparkSessions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package co.backprop.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.common.task.Task;
+import co.backprop.contract.task.Task;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.input.InputFormat;
 import java.io.PrintWriter;

@@ -3,10 +3,10 @@ package co.backprop.jobs.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import co.backprop.common.model.ModelCatalog.Artifact;
-import co.backprop.common.model.ModelCatalog.Download;
-import co.backprop.common.model.ModelStore;
-import co.backprop.common.task.Json;
+import co.backprop.contract.model.ModelCatalog.Artifact;
+import co.backprop.contract.model.ModelCatalog.Download;
+import co.backprop.contract.model.ModelStore;
+import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,0 @@
-package co.backprop.common.store;
-
-/** Compute billed to an account for one (period, task, model). */
-public record UsageRow(String account, String period, String task, String model, long requests, double computeSeconds) {}

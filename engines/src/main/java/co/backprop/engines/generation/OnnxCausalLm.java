@@ -1,0 +1,211 @@
+package co.backprop.engines.generation;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import co.backprop.contract.model.ModelException;
+import co.backprop.engines.runner.TensorInputs;
+import co.backprop.engines.runner.TensorOutputs;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A decoder-only model (GPT-2 style) exported to ONNX — {@code input_ids}, {@code attention_mask},
+ * optionally {@code position_ids}, {@code past_key_values.N.key/value} and {@code
+ * use_cache_branch} in; {@code logits} and {@code present.N.key/value} out — or to TorchScript,
+ * whose {@code forward(input_ids, attention_mask)} returns the logits. Prompts of different
+ * lengths are left-padded. With a KV cache the session feeds only the newest token and the cache;
+ * without (the model has none, or it is turned off) it runs the whole text at every step.
+ */
+public final class OnnxCausalLm implements LanguageModel {
+  private static final String PAST = "past_key_values.";
+  private static final String PRESENT = "present.";
+
+  private final Predictor<TensorInputs, TensorOutputs> predictor;
+  private final int eos;
+  private final long pad;
+  private final boolean cache;
+  private final boolean positions;
+  private final boolean cacheBranch;
+  /** Past inputs by name, with their [heads, headSize] (the batch and length dimensions vary). */
+  private final Map<String, long[]> pastShapes = new LinkedHashMap<>();
+
+  /**
+   * @param inputs the names of the graph's inputs
+   * @param cacheLayout [heads, head size] of the cache tensors (from the model's config)
+   * @param useCache feed the KV cache when the graph takes one (false: recompute every step)
+   */
+  public OnnxCausalLm(
+      Predictor<TensorInputs, TensorOutputs> predictor, Set<String> inputs, long[] cacheLayout, int eos, long pad, boolean useCache) {
+    this.predictor = predictor;
+    this.eos = eos;
+    this.pad = pad;
+    this.positions = inputs.contains("position_ids");
+    this.cacheBranch = inputs.contains("use_cache_branch");
+    for (String input : inputs) {
+      if (input.startsWith(PAST)) {
+        if (cacheLayout == null) {
+          throw new ModelException(
+              ModelException.Kind.LOAD_FAILED,
+              "the model takes " + input + " but its config.json gives no n_head/n_embd (or num_attention_heads/hidden_size)");
+        }
+        pastShapes.put(input, cacheLayout);
+      }
+    }
+    this.cache = useCache && !pastShapes.isEmpty();
+  }
+
+  @Override
+  public int eosToken() {
+    return eos;
+  }
+
+  @Override
+  public Session start(List<long[]> prompts) {
+    int length = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    long[][] sequences = new long[prompts.size()][];
+    long[][] masks = new long[prompts.size()][];
+    for (int row = 0; row < prompts.size(); row++) {
+      long[] prompt = prompts.get(row);
+      sequences[row] = new long[length];
+      masks[row] = new long[length];
+      Arrays.fill(sequences[row], 0, length - prompt.length, pad);
+      System.arraycopy(prompt, 0, sequences[row], length - prompt.length, prompt.length);
+      Arrays.fill(masks[row], length - prompt.length, length, 1);
+    }
+    CausalSession session = new CausalSession(sequences, masks);
+    session.run(length);
+    return session;
+  }
+
+  private final class CausalSession implements Session {
+    private long[][] sequences;
+    private long[][] masks;
+    private float[][] logits;
+    private Map<String, TensorOutputs.Tensor> past = Map.of();
+
+    CausalSession(long[][] sequences, long[][] masks) {
+      this.sequences = sequences;
+      this.masks = masks;
+    }
+
+    @Override
+    public float[][] logits() {
+      return logits;
+    }
+
+    @Override
+    public void select(int[] rows) {
+      long[][] keptSequences = new long[rows.length][];
+      long[][] keptMasks = new long[rows.length][];
+      float[][] keptLogits = new float[rows.length][];
+      for (int i = 0; i < rows.length; i++) {
+        keptSequences[i] = sequences[rows[i]];
+        keptMasks[i] = masks[rows[i]];
+        keptLogits[i] = logits[rows[i]];
+      }
+      sequences = keptSequences;
+      masks = keptMasks;
+      logits = keptLogits;
+      Map<String, TensorOutputs.Tensor> keptPast = new LinkedHashMap<>();
+      past.forEach((name, tensor) -> keptPast.put(name, gatherRows(tensor, rows)));
+      past = keptPast;
+    }
+
+    @Override
+    public void append(long[] tokens) {
+      for (int row = 0; row < tokens.length; row++) {
+        sequences[row] = extended(sequences[row], tokens[row]);
+        masks[row] = extended(masks[row], 1);
+      }
+      if (tokens.length > 0) {
+        run(cache ? 1 : sequences[0].length);
+      }
+    }
+
+    /** Runs the model on the last {@code fed} tokens of every row (all of them without a cache). */
+    void run(int fed) {
+      int rows = sequences.length;
+      int total = sequences[0].length;
+      long[] ids = new long[rows * fed];
+      long[] mask = new long[rows * total];
+      long[] positionIds = new long[rows * fed];
+      for (int row = 0; row < rows; row++) {
+        System.arraycopy(sequences[row], total - fed, ids, row * fed, fed);
+        System.arraycopy(masks[row], 0, mask, row * total, total);
+        long position = -1;
+        long[] rowPositions = new long[total];
+        for (int t = 0; t < total; t++) {
+          position += masks[row][t];
+          rowPositions[t] = Math.max(position, 0);
+        }
+        System.arraycopy(rowPositions, total - fed, positionIds, row * fed, fed);
+      }
+      TensorInputs inputs =
+          new TensorInputs().add("input_ids", ids, rows, fed).add("attention_mask", mask, rows, total);
+      if (positions) {
+        inputs.add("position_ids", positionIds, rows, fed);
+      }
+      boolean withPast = cache && !past.isEmpty();
+      for (Map.Entry<String, long[]> input : pastShapes.entrySet()) {
+        TensorOutputs.Tensor previous = withPast ? past.get(PRESENT + input.getKey().substring(PAST.length())) : null;
+        long[] layout = input.getValue();
+        if (previous != null) {
+          inputs.add(input.getKey(), previous.values(), previous.shape());
+        } else {
+          inputs.add(input.getKey(), new float[0], rows, layout[0], 0, layout[1]);
+        }
+      }
+      if (cacheBranch) {
+        inputs.add("use_cache_branch", new boolean[] {withPast}, 1);
+      }
+      TensorOutputs outputs;
+      try {
+        outputs = predictor.predict(inputs);
+      } catch (TranslateException e) {
+        throw new ModelException(ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
+      }
+      TensorOutputs.Tensor all = outputs.get("logits"); // TorchScript outputs have no names
+      int length = all.dimension(1);
+      int vocabulary = all.dimension(2);
+      logits = new float[rows][];
+      for (int row = 0; row < rows; row++) {
+        int offset = (row * length + length - 1) * vocabulary;
+        logits[row] = Arrays.copyOfRange(all.values(), offset, offset + vocabulary);
+      }
+      if (cache) {
+        Map<String, TensorOutputs.Tensor> present = new LinkedHashMap<>();
+        for (String input : pastShapes.keySet()) {
+          String name = PRESENT + input.substring(PAST.length());
+          present.put(name, outputs.require(name));
+        }
+        past = present;
+      }
+    }
+
+    @Override
+    public void close() {
+      // The predictor belongs to the runner and outlives the session; the arrays are garbage.
+    }
+  }
+
+  /** Rows of a [batch, ...] tensor, in this order. */
+  static TensorOutputs.Tensor gatherRows(TensorOutputs.Tensor tensor, int[] rows) {
+    long[] shape = tensor.shape().clone();
+    int rowSize = (int) (tensor.values().length / Math.max(shape[0], 1));
+    float[] values = new float[rows.length * rowSize];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(tensor.values(), rows[i] * rowSize, values, i * rowSize, rowSize);
+    }
+    shape[0] = rows.length;
+    return new TensorOutputs.Tensor(values, shape);
+  }
+
+  private static long[] extended(long[] values, long value) {
+    long[] longer = Arrays.copyOf(values, values.length + 1);
+    longer[values.length] = value;
+    return longer;
+  }
+}

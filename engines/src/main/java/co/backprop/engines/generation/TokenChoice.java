@@ -1,0 +1,108 @@
+package co.backprop.engines.generation;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Turning one row's next-token logits into a choice, as the API's parameters say: repetition
+ * penalty and minimum length first, then greedy choice, or temperature, top-k, top-p and a draw.
+ */
+final class TokenChoice {
+  private TokenChoice() {}
+
+  /**
+   * Repetition penalty (CTRL): a token already in the text has its logit divided by the penalty
+   * when positive, multiplied when negative. Minimum length: no end-of-sequence before it.
+   */
+  static double[] penalised(float[] logits, long[] seen, int generated, DecodingParameters parameters, int eos) {
+    double[] scores = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      scores[i] = logits[i];
+    }
+    if (parameters.repetitionPenalty() != 1.0) {
+      boolean[] penalised = new boolean[logits.length];
+      for (long token : seen) {
+        int t = (int) token;
+        if (t >= 0 && t < scores.length && !penalised[t]) {
+          penalised[t] = true;
+          scores[t] = scores[t] > 0 ? scores[t] / parameters.repetitionPenalty() : scores[t] * parameters.repetitionPenalty();
+        }
+      }
+    }
+    if (eos >= 0 && generated < parameters.minLength()) {
+      scores[eos] = Double.NEGATIVE_INFINITY;
+    }
+    return scores;
+  }
+
+  static int argmax(double[] scores) {
+    int best = 0;
+    for (int i = 1; i < scores.length; i++) {
+      if (scores[i] > scores[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Samples from softmax(scores / temperature) restricted to the top-k tokens and then to the
+   * smallest set whose probability reaches top-p. The draw is one {@code random.nextDouble()}: the
+   * first token, in order of decreasing probability, where the running sum passes it.
+   */
+  static int sample(double[] scores, DecodingParameters parameters, Random random) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+    int kept = parameters.topK() > 0 ? Math.min(parameters.topK(), order.length) : order.length;
+    double max = scores[order[0]];
+    double[] probabilities = new double[kept];
+    double sum = 0;
+    for (int i = 0; i < kept; i++) {
+      probabilities[i] = Math.exp((scores[order[i]] - max) / parameters.temperature());
+      sum += probabilities[i];
+    }
+    if (parameters.topP() < 1.0) {
+      double running = 0;
+      for (int i = 0; i < kept; i++) {
+        running += probabilities[i] / sum;
+        if (running >= parameters.topP()) {
+          kept = i + 1;
+          break;
+        }
+      }
+      sum = 0;
+      for (int i = 0; i < kept; i++) {
+        sum += probabilities[i];
+      }
+    }
+    double draw = random.nextDouble() * sum;
+    double running = 0;
+    for (int i = 0; i < kept; i++) {
+      running += probabilities[i];
+      if (draw < running) {
+        return order[i];
+      }
+    }
+    return order[kept - 1];
+  }
+
+  static double[] logSoftmax(double[] scores) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double score : scores) {
+      max = Math.max(max, score);
+    }
+    double sum = 0;
+    for (double score : scores) {
+      sum += Math.exp(score - max);
+    }
+    double log = max + Math.log(sum);
+    double[] result = new double[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      result[i] = scores[i] - log;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,177 @@
+package co.backprop.engines.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import co.backprop.engines.runner.LoadedModel;
+import co.backprop.engines.runner.ModelRunner;
+import co.backprop.engines.runner.PreparedInput;
+import co.backprop.contract.task.InvalidRequestException;
+import co.backprop.contract.task.SingleRequest;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.task.TaskOutput;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * Runs one partition's rows: reads a window of rows, groups their items by (task, model), sorts
+ * each group by token length, runs it in micro-batches under a token budget, and gives the rows
+ * back in their input order with one result per item. Each micro-batch's forward-pass wall time
+ * is shared among its items by token count. Not thread-safe: one per partition.
+ */
+public final class PartitionPipeline<C> implements AutoCloseable {
+  /** Where the pipeline gets a loaded model (in Spark: the executor's model cache). */
+  public interface ModelSource {
+    LoadedModel model(Task task, String model);
+  }
+
+  private record ModelKey(Task task, String model) {}
+
+  private record Slot(int row, int item, SingleRequest request) {}
+
+  private record Prepared<P extends PreparedInput>(Slot slot, P input) {}
+
+  private final ModelSource models;
+  private final BatchPolicy policy;
+  private final Map<ModelKey, ModelRunner<?>> runners = new LinkedHashMap<>();
+  private final Map<ModelKey, String> devices = new LinkedHashMap<>();
+
+  public PartitionPipeline(ModelSource models, BatchPolicy policy) {
+    this.models = requireNonNull(models, "models is null");
+    this.policy = requireNonNull(policy, "policy is null");
+  }
+
+  /** The rows with their results, window by window; closes the runners after the last row. */
+  public Iterator<CompletedRow<C>> process(Iterator<PendingRow<C>> rows) {
+    return new Iterator<>() {
+      private Iterator<CompletedRow<C>> window = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!window.hasNext() && rows.hasNext()) {
+          window = processWindow(nextWindow(rows)).iterator();
+        }
+        if (!window.hasNext()) {
+          close();
+        }
+        return window.hasNext();
+      }
+
+      @Override
+      public CompletedRow<C> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return window.next();
+      }
+    };
+  }
+
+  private List<PendingRow<C>> nextWindow(Iterator<PendingRow<C>> rows) {
+    List<PendingRow<C>> window = new ArrayList<>();
+    int items = 0;
+    while (rows.hasNext() && window.size() < policy.windowRows() && items < policy.windowRows()) {
+      PendingRow<C> row = rows.next();
+      window.add(row);
+      items += row.items().size();
+    }
+    return window;
+  }
+
+  private List<CompletedRow<C>> processWindow(List<PendingRow<C>> window) {
+    ItemResult[][] results = new ItemResult[window.size()][];
+    Map<ModelKey, List<Slot>> groups = new LinkedHashMap<>();
+    for (int row = 0; row < window.size(); row++) {
+      List<PendingItem> items = window.get(row).items();
+      results[row] = new ItemResult[items.size()];
+      for (int item = 0; item < items.size(); item++) {
+        PendingItem pending = items.get(item);
+        if (pending.isValid()) {
+          groups
+              .computeIfAbsent(new ModelKey(pending.task(), pending.model()), key -> new ArrayList<>())
+              .add(new Slot(row, item, pending.request()));
+        } else {
+          results[row][item] = ItemResult.failed(pending.model(), pending.error());
+        }
+      }
+    }
+    groups.forEach((key, slots) -> runGroup(key, runner(key), slots, results));
+    List<CompletedRow<C>> completed = new ArrayList<>(window.size());
+    for (int row = 0; row < window.size(); row++) {
+      completed.add(new CompletedRow<>(window.get(row).carrier(), List.of(results[row])));
+    }
+    return completed;
+  }
+
+  private ModelRunner<?> runner(ModelKey key) {
+    ModelRunner<?> runner = runners.get(key);
+    if (runner == null) {
+      LoadedModel model = models.model(key.task(), key.model());
+      runner = model.newRunner();
+      runners.put(key, runner);
+      devices.put(key, model.device());
+    }
+    return runner;
+  }
+
+  private <P extends PreparedInput> void runGroup(
+      ModelKey key, ModelRunner<P> runner, List<Slot> slots, ItemResult[][] results) {
+    List<Prepared<P>> prepared = new ArrayList<>(slots.size());
+    for (Slot slot : slots) {
+      try {
+        prepared.add(new Prepared<>(slot, runner.prepare(slot.request())));
+      } catch (InvalidRequestException e) {
+        results[slot.row()][slot.item()] = ItemResult.failed(key.model(), e.getMessage());
+      }
+    }
+    prepared.sort(Comparator.comparingInt(p -> p.input().tokens()));
+    int[] tokens = prepared.stream().mapToInt(p -> p.input().tokens()).toArray();
+    int start = 0;
+    for (int end : MicroBatches.cut(tokens, policy)) {
+      runBatch(key, runner, prepared.subList(start, end), results);
+      start = end;
+    }
+  }
+
+  private <P extends PreparedInput> void runBatch(
+      ModelKey key, ModelRunner<P> runner, List<Prepared<P>> batch, ItemResult[][] results) {
+    List<P> inputs = batch.stream().map(Prepared::input).toList();
+    List<TaskOutput> outputs;
+    long start = System.nanoTime();
+    try {
+      outputs = runner.run(inputs);
+    } catch (RuntimeException e) {
+      if (batch.size() > 1) {
+        // Find the row that breaks the batch: run each alone, so the others still succeed.
+        batch.forEach(one -> runBatch(key, runner, List.of(one), results));
+        return;
+      }
+      Slot slot = batch.get(0).slot();
+      results[slot.row()][slot.item()] =
+          ItemResult.failed(key.model(), "inference failed: " + e.getMessage());
+      return;
+    }
+    double elapsedMs = (System.nanoTime() - start) / 1e6;
+    long batchTokens = inputs.stream().mapToLong(PreparedInput::tokens).sum();
+    String device = devices.get(key);
+    for (int i = 0; i < batch.size(); i++) {
+      P input = inputs.get(i);
+      double share = batchTokens == 0 ? 1.0 / batch.size() : (double) input.tokens() / batchTokens;
+      Slot slot = batch.get(i).slot();
+      results[slot.row()][slot.item()] =
+          new ItemResult(
+              null, outputs.get(i), key.model(), device, elapsedMs * share, input.truncated(), input.tokens());
+    }
+  }
+
+  @Override
+  public void close() {
+    runners.values().forEach(ModelRunner::close);
+    runners.clear();
+  }
+}
