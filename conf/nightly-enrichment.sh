@@ -15,8 +15,7 @@ echo "== $(date -u +%FT%TZ) nightly enrichment of $INPUT into $OUTPUT"
 "$SPARK_HOME/bin/spark-submit" \
   --master "$MASTER" \
   --properties-file "$BACKPROP_HOME/conf/spark-defaults-cpu.conf" \
-  --class co.backprop.jobs.BatchJob \
   "$BACKPROP_HOME/jobs/target/backprop-app.jar" \
-  --task text-vectorisation --input "$INPUT" --output "$OUTPUT" \
+  job --task text-vectorisation --input "$INPUT" --output "$OUTPUT" \
   --map text=title --id-col sku --account acme \
   --model-store "$MODELS" --incremental --no-progress

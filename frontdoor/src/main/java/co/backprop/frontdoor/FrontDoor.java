@@ -1,6 +1,9 @@
 package co.backprop.frontdoor;
 
-import co.backprop.store.JobStore;
+import co.backprop.contract.job.InvalidJobException;
+import co.backprop.contract.task.InvalidRequestException;
+import co.backprop.frontdoor.http.Results;
+import co.backprop.store.Store;
 import co.backprop.contract.task.Task;
 import co.backprop.frontdoor.http.ApiException;
 import co.backprop.frontdoor.http.ApiKeys;
@@ -34,24 +37,25 @@ public final class FrontDoor implements AutoCloseable {
 
   private final Javalin server;
   private final WorkerProcess worker;
-  private final JobStore store;
+  private final Store store;
 
-  private FrontDoor(Javalin server, WorkerProcess worker, JobStore store) {
+  private FrontDoor(Javalin server, WorkerProcess worker, Store store) {
     this.server = server;
     this.worker = worker;
     this.store = store;
   }
 
   public static FrontDoor start(FrontDoorConfig config) {
-    JobStore store = JobStore.open(config.storeUrl());
-    Models models = new Models(store, config.models());
+    Store store = Store.open(config.storeUrl());
+    Models models = new Models(store.models(), config.models());
     JobQueue queue = new JobQueue(store, config.jobs());
-    ApiKeys keys = new ApiKeys(store);
-    TaskController tasks = new TaskController(queue, models, config.syncWait());
-    JobController jobs = new JobController(store, queue, models, config.allowedRoots());
+    Results results = new Results(config.hadoopSettings());
+    ApiKeys keys = new ApiKeys(store.accounts());
+    TaskController tasks = new TaskController(queue, models, results, config.syncWait());
+    JobController jobs = new JobController(store, queue, models, results, config.allowedRoots());
     ModelController modelRoutes =
-        new ModelController(store, models, queue, config.userModels(), config.uploads(), config.maxUploadBytes());
-    UsageController usage = new UsageController(store);
+        new ModelController(store.models(), models, queue, config.userModels(), config.uploads(), config.maxUploadBytes());
+    UsageController usage = new UsageController(store.ledger());
     String openApi = openApi();
 
     Javalin server =
@@ -82,6 +86,9 @@ public final class FrontDoor implements AutoCloseable {
                       .result(Json.MAPPER.createObjectNode().put("message", e.getMessage()).toString());
                 }
               });
+              // The contract's own errors name the API field: they are the client's to fix.
+              app.routes.exception(InvalidRequestException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
+              app.routes.exception(InvalidJobException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
               app.routes.exception(HttpResponseException.class, (e, ctx) ->
                   ctx.status(e.getStatus()).contentType("application/json")
                       .result(Json.MAPPER.createObjectNode().put("message", e.getMessage()).toString()));
@@ -103,7 +110,11 @@ public final class FrontDoor implements AutoCloseable {
     return server.port();
   }
 
-  public JobStore store() {
+  private static void message(io.javalin.http.Context ctx, int status, String message) {
+    ctx.status(status).contentType("application/json").result(Json.MAPPER.createObjectNode().put("message", message).toString());
+  }
+
+  public Store store() {
     return store;
   }
 
@@ -113,5 +124,6 @@ public final class FrontDoor implements AutoCloseable {
     if (worker != null) {
       worker.close();
     }
+    store.close();
   }
 }

@@ -1,6 +1,6 @@
 package co.backprop.frontdoor;
 
-import co.backprop.store.JobStore;
+import co.backprop.store.Store;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,9 +41,12 @@ public final class FrontDoorBenchmark {
 
   public void run() throws Exception {
     Files.createDirectories(data);
-    String key = JobStore.forDataFolder(data, null).createAccount("bench" + System.nanoTime() % 100000);
+    String key;
+    try (Store store = Store.forDataFolder(data, null)) {
+      key = store.accounts().create("bench" + System.nanoTime() % 100000);
+    }
     FrontDoorConfig config =
-        new FrontDoorConfig(data, null, 0, Duration.ofMinutes(5), 20 << 20, 1 << 20, List.of(data.resolve("files")), workerCommand);
+        new FrontDoorConfig(data, null, 0, Duration.ofMinutes(5), 20 << 20, 1 << 20, List.of(data.resolve("files")), workerCommand, Map.of());
     try (FrontDoor frontDoor = FrontDoor.start(config)) {
       String base = "http://127.0.0.1:" + frontDoor.port();
       HttpClient client = HttpClient.newHttpClient();

@@ -2,10 +2,11 @@ package co.backprop.frontdoor;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.store.JobStore;
+import co.backprop.store.Store;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How the front door runs.
@@ -17,6 +18,7 @@ import java.util.List;
  * @param maxUploadBytes the largest model zip accepted (413 beyond)
  * @param allowedRoots local folders jobs may read inputs from and write outputs to (besides s3a://)
  * @param workerCommand the command that starts a worker, or empty to start none
+ * @param hadoopSettings Hadoop settings for reading job outputs, e.g. {@code fs.s3a.endpoint}
  */
 public record FrontDoorConfig(
     Path data,
@@ -26,13 +28,15 @@ public record FrontDoorConfig(
     long maxBodyBytes,
     long maxUploadBytes,
     List<Path> allowedRoots,
-    List<String> workerCommand) {
+    List<String> workerCommand,
+    Map<String, String> hadoopSettings) {
 
   public FrontDoorConfig {
     data = requireNonNull(data, "data is null").toAbsolutePath().normalize();
-    storeUrl = storeUrl != null ? storeUrl : JobStore.dataFolderUrl(data);
+    storeUrl = storeUrl != null ? storeUrl : Store.dataFolderUrl(data);
     allowedRoots = allowedRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     workerCommand = List.copyOf(workerCommand);
+    hadoopSettings = Map.copyOf(hadoopSettings);
   }
 
   public Path jobs() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Front doors on ephemeral ports over real SQLite files, with real worker processes (bin/backprop
@@ -20,15 +21,34 @@ final class TestFrontDoors {
 
   private TestFrontDoors() {}
 
-  /** The command that starts a worker on this data folder (short lease, quick polling). */
-  static List<String> workerCommand(Path data, String lease) {
-    return List.of("/usr/bin/env", "BACKPROP_NO_BUILD=1", REPO.resolve("bin/backprop").toString(), "worker", "--data", data.toString(),
-        "--lease", lease, "--poll", "50ms", "--master", "local[2]");
+  /**
+   * The command that starts a worker on this data folder (short lease, quick polling).
+   *
+   * @param storeUrl the job store's JDBC URL, or null for the data folder's SQLite file
+   */
+  static List<String> workerCommand(Path data, String storeUrl, String lease) {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/env", "BACKPROP_NO_BUILD=1", REPO.resolve("bin/backprop").toString(),
+        "worker", "--data", data.toString(), "--lease", lease, "--poll", "50ms", "--master", "local[2]"));
+    if (storeUrl != null) {
+      command.addAll(List.of("--store", storeUrl));
+    }
+    return command;
   }
 
-  static FrontDoorConfig config(Path data, boolean withWorker, long maxBodyBytes, long maxUploadBytes) {
-    return new FrontDoorConfig(data, null, 0, Duration.ofSeconds(90), maxBodyBytes, maxUploadBytes, List.of(data.resolve("files")),
-        withWorker ? workerCommand(data.toAbsolutePath(), "10s") : List.of());
+  static FrontDoorConfig config(Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes) {
+    return config(data, storeUrl, withWorker, maxBodyBytes, maxUploadBytes, Map.of());
+  }
+
+  /** A front door whose worker and reader use these Hadoop settings (an S3 endpoint and its keys). */
+  static FrontDoorConfig config(
+      Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes, Map<String, String> hadoop) {
+    List<String> worker = new ArrayList<>();
+    if (withWorker) {
+      worker.addAll(workerCommand(data.toAbsolutePath(), storeUrl, "10s"));
+      hadoop.forEach((key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
+    }
+    return new FrontDoorConfig(data, storeUrl, 0, Duration.ofSeconds(90), maxBodyBytes, maxUploadBytes, List.of(data.resolve("files")),
+        worker, hadoop);
   }
 
   /** Installs the fixture models as the artifacts the catalog names for QA, generation and images. */

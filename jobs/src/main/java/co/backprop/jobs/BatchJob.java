@@ -14,12 +14,16 @@ import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.jobs.formats.RequestLines;
 import co.backprop.jobs.formats.TableLines;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.InvalidJobException;
+import co.backprop.contract.job.JobField;
+import co.backprop.jobs.input.JobPlan;
+import co.backprop.jobs.input.FormatDetection;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.output.PreviousResults;
 import co.backprop.jobs.output.RunVersions;
-import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.InputIds;
 import co.backprop.jobs.spark.JobAccumulators;
@@ -54,11 +58,6 @@ import scala.Tuple2;
  * written. Its steps are named methods; {@link #run} only orchestrates them.
  */
 public final class BatchJob {
-  /** For spark-submit: {@code spark-submit --class co.backprop.jobs.BatchJob app.jar --input ...}. */
-  public static void main(String[] args) {
-    System.exit(co.backprop.jobs.cli.BackpropCommand.commandLine(new co.backprop.jobs.cli.JobCommand()).execute(args));
-  }
-
   private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
   private final SparkSession spark;
@@ -96,8 +95,8 @@ public final class BatchJob {
   public JobSummary run() {
     Instant started = Instant.now();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    InputFormat format = options.format() != null ? options.format() : InputFormat.detect(options.input(), hadoop);
-    InputFormat outputFormat = outputFormat(format);
+    DataFormat format = options.format() != null ? options.format() : FormatDetection.detect(options.input(), hadoop);
+    DataFormat outputFormat = outputFormat(format);
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
     RunVersions runs = options.incremental() ? RunVersions.open(options.output(), hadoop) : null;
@@ -106,7 +105,7 @@ public final class BatchJob {
     OutputPaths paths = runs != null ? runs.next() : OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
     JobAccumulators accumulators = new JobAccumulators(context());
     Written written =
-        format == InputFormat.JSONL
+        format == DataFormat.JSONL
             ? runJsonLines(mapping, outputFormat, paths, accumulators, previous)
             : runTable(format, mapping, outputFormat, paths, accumulators, previous);
     try {
@@ -126,11 +125,11 @@ public final class BatchJob {
   }
 
   /** The input's format, except CSV, which cannot hold vectors: JSON lines then. */
-  private InputFormat outputFormat(InputFormat format) {
+  private DataFormat outputFormat(DataFormat format) {
     if (options.outputFormat() != null) {
       return options.outputFormat();
     }
-    return format == InputFormat.CSV ? InputFormat.JSONL : format;
+    return format == DataFormat.CSV ? DataFormat.JSONL : format;
   }
 
   /** The input rows this run selected, and the wall time of the pass that ran the models and wrote the results. */
@@ -141,25 +140,21 @@ public final class BatchJob {
     return options.tableMode() ? options.idColumn() : "id";
   }
 
-  private void requireFormats(InputFormat format, InputFormat outputFormat) {
-    if (format != InputFormat.JSONL && !options.tableMode()) {
-      throw new IllegalArgumentException(
-          "a request file must be JSON lines (id, account, task, model, body); to enrich a "
-              + format.name().toLowerCase() + " table pass --task and --map FIELD=COLUMN");
+  private void requireFormats(DataFormat format, DataFormat outputFormat) {
+    if (format != DataFormat.JSONL && !options.tableMode()) {
+      throw new InvalidJobException(
+          JobField.FORMAT,
+          "a request file must be JSON lines (id, account, task, model, body) but " + options.input() + " is "
+              + format.apiName() + "; to enrich a table name the {task} and {map} its fields to columns");
     }
-    if (options.incremental() && format == InputFormat.JSONL && outputFormat != InputFormat.JSONL) {
+    if (options.incremental() && format == DataFormat.JSONL && outputFormat != DataFormat.JSONL) {
       throw new IllegalArgumentException(
           "--incremental: JSON-lines input keeps its results as JSON lines (runs append to them line for line); drop --output-format");
-    }
-    if (outputFormat == InputFormat.CSV) {
-      throw new IllegalArgumentException(
-          "results cannot be written as csv (vectors and probabilities do not fit in it); "
-              + "pass --output-format jsonl or parquet");
     }
   }
 
   private Written runJsonLines(
-      TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators, PreviousResults previous) {
+      TableMapping mapping, DataFormat outputFormat, OutputPaths paths, JobAccumulators accumulators, PreviousResults previous) {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
     JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
@@ -180,7 +175,7 @@ public final class BatchJob {
   }
 
   private Written runTable(
-      InputFormat format, TableMapping mapping, InputFormat outputFormat, OutputPaths paths, JobAccumulators accumulators,
+      DataFormat format, TableMapping mapping, DataFormat outputFormat, OutputPaths paths, JobAccumulators accumulators,
       PreviousResults previous) {
     TableStage stage = new TableStage(spark, format, options.input());
     stage.check(mapping);
@@ -232,7 +227,7 @@ public final class BatchJob {
 
   private static TableMapping tableMapping(JobOptions options, ModelCatalog catalog) {
     ModelSpec spec = catalog.resolve(options.task(), options.model());
-    return new TableMapping(options.task(), spec.name(), options.fieldColumns(), options.constantFields(), options.idColumn());
+    return new TableMapping(options.spec().table(), spec.name());
   }
 
   /** Table mode: the one model named on the command line (checked in {@link #preflight}). */
@@ -276,9 +271,9 @@ public final class BatchJob {
         options.fixedAccount(), mapping);
   }
 
-  private void writeLines(JavaRDD<String> lines, InputFormat outputFormat, OutputPaths paths) {
+  private void writeLines(JavaRDD<String> lines, DataFormat outputFormat, OutputPaths paths) {
     Dataset<String> text = spark.createDataset(lines.rdd(), Encoders.STRING());
-    if (outputFormat == InputFormat.JSONL) {
+    if (outputFormat == DataFormat.JSONL) {
       text.write().mode(SaveMode.ErrorIfExists).text(paths.results());
       return;
     }
@@ -292,9 +287,9 @@ public final class BatchJob {
    * Each request line's API response, from the written results: items grouped by line, batch
    * bodies reassembled in index order, lines in input order.
    */
-  private void writeResponses(InputFormat outputFormat, OutputPaths paths) {
+  private void writeResponses(DataFormat outputFormat, OutputPaths paths) {
     Dataset<String> results =
-        outputFormat == InputFormat.JSONL
+        outputFormat == DataFormat.JSONL
             ? spark.read().textFile(paths.results())
             : spark.read().format(outputFormat.sparkSource()).load(paths.results()).toJSON();
     JavaRDD<String> responses =
@@ -325,7 +320,7 @@ public final class BatchJob {
   /** What this run's written results hold, read back in one pass: counts, devices, errors and usage. */
   private record Tally(long ok, long error, List<String> devices, Map<String, Long> topErrors, List<UsageTally.Group> groups) {}
 
-  private Tally tally(InputFormat outputFormat, OutputPaths paths) {
+  private Tally tally(DataFormat outputFormat, OutputPaths paths) {
     Dataset<Row> results = readResults(outputFormat, paths);
     // One pass over what was written gives counts, devices and usage; errors need a second only when there are some.
     List<UsageTally.Group> groups =
@@ -342,7 +337,7 @@ public final class BatchJob {
   }
 
   private JobSummary summarise(
-      Instant started, InputFormat format, InputFormat outputFormat, OutputPaths paths, Written written, Tally tally, long carried,
+      Instant started, DataFormat format, DataFormat outputFormat, OutputPaths paths, Written written, Tally tally, long carried,
       JobAccumulators accumulators) {
     List<UsageTally.Usage> usage = UsageTally.usage(tally.groups(), PERIOD.format(started));
     Selection selection = written.selection();
@@ -373,8 +368,8 @@ public final class BatchJob {
   }
 
   /** The written results, only the columns the summary and usage need. */
-  private Dataset<Row> readResults(InputFormat outputFormat, OutputPaths paths) {
-    if (outputFormat == InputFormat.JSONL) {
+  private Dataset<Row> readResults(DataFormat outputFormat, OutputPaths paths) {
+    if (outputFormat == DataFormat.JSONL) {
       return spark.read()
           .schema("status STRING, error STRING, account STRING, task STRING, model STRING, device STRING, compute_ms DOUBLE")
           .json(paths.results());

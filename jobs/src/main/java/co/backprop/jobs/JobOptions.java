@@ -2,26 +2,22 @@ package co.backprop.jobs;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.Task;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.engines.pipeline.BatchPolicy;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
 /**
- * What one run of the batch job was asked to do, as parsed from the command line.
+ * One run of the batch job: what to do (the typed {@link JobSpec.Batch}, the same whether it came
+ * from the command line or from the front door's queue) and how to run it here.
  *
- * @param task the task of every row (table mode), or null for a request file
- * @param model the model of every row (table mode), or null for the task's default
- * @param fieldColumns task field → input column (table mode), e.g. {@code text → title}
- * @param constantFields task field → JSON value given to every row (table mode), e.g. labels
- * @param idColumn the input column that identifies a row (table mode), or null
  * @param account who is billed for table rows, and for request lines that name no account
- * @param format the input format, or null to detect it from the input's name
- * @param outputFormat the results' format, or null for the input's
  * @param partitions minimum partitions to spread the rows over, or 0 for three per core
  * @param catalog the model catalog file, or null for the bundled one
  * @param modelStore the folder of fetched models, or null for the environment's (see ModelStore)
- * @param responses also write each request line's API response (request files only)
  * @param fixedAccount bill every request line to {@code account} (front-door jobs: a line cannot
  *     name another account)
  * @param incremental run only rows whose id has no ok result in the output yet; each run is a new
@@ -30,23 +26,14 @@ import java.util.Map;
  * @param requireGpu fail before any work unless every task gets a GPU its engines can use
  */
 public record JobOptions(
-    String input,
-    String output,
-    Task task,
-    String model,
-    Map<String, String> fieldColumns,
-    Map<String, String> constantFields,
-    String idColumn,
+    JobSpec.Batch spec,
     String account,
-    InputFormat format,
-    InputFormat outputFormat,
     boolean overwrite,
     int partitions,
     int intraOpThreads,
     BatchPolicy batchPolicy,
     String catalog,
     String modelStore,
-    boolean responses,
     boolean fixedAccount,
     boolean incremental,
     boolean dedupe,
@@ -54,19 +41,59 @@ public record JobOptions(
     boolean progress) {
 
   public JobOptions {
-    requireNonNull(input, "input is null");
-    requireNonNull(output, "output is null");
-    fieldColumns = Map.copyOf(fieldColumns == null ? Map.of() : fieldColumns);
-    constantFields = Map.copyOf(constantFields == null ? Map.of() : constantFields);
+    requireNonNull(spec, "spec is null");
     account = account == null ? "default" : account;
     requireNonNull(batchPolicy, "batchPolicy is null");
   }
 
-  /** Table enrichment (a task for every row) rather than a request file. */
-  public boolean tableMode() {
-    return task != null;
+  public String input() {
+    return spec.input();
   }
 
+  public String output() {
+    return spec.output();
+  }
+
+  /** The task of every row (table mode), or null for a request file. */
+  public Task task() {
+    return spec.tableMode() ? spec.table().task() : null;
+  }
+
+  /** The model of every row (table mode), or null for the task's default. */
+  public String model() {
+    return spec.tableMode() ? spec.table().model() : null;
+  }
+
+  /** The column identifying a row (table mode), or null. */
+  public String idColumn() {
+    return spec.tableMode() ? spec.table().idColumn() : null;
+  }
+
+  public DataFormat format() {
+    return spec.format();
+  }
+
+  public DataFormat outputFormat() {
+    return spec.outputFormat();
+  }
+
+  public boolean responses() {
+    return spec.responses();
+  }
+
+  /** Table enrichment (a task for every row) rather than a request file. */
+  public boolean tableMode() {
+    return spec.tableMode();
+  }
+
+  /** Options for a spec, with this machine's defaults for how to run it. */
+  public static Builder builder(JobSpec.Batch spec) {
+    Builder builder = new Builder(spec.input(), spec.output());
+    builder.spec = spec;
+    return builder;
+  }
+
+  /** Options built field by field (the command line, tests): the spec is made and checked in {@link Builder#build}. */
   public static Builder builder(String input, String output) {
     return new Builder(input, output);
   }
@@ -75,21 +102,22 @@ public record JobOptions(
   public static final class Builder {
     private final String input;
     private final String output;
+    private JobSpec.Batch spec;
     private Task task;
     private String model;
     private Map<String, String> fieldColumns = Map.of();
-    private Map<String, String> constantFields = Map.of();
+    private Map<String, JsonNode> constantFields = Map.of();
     private String idColumn;
+    private DataFormat format;
+    private DataFormat outputFormat;
+    private boolean responses;
     private String account;
-    private InputFormat format;
-    private InputFormat outputFormat;
     private boolean overwrite;
     private int partitions;
     private int intraOpThreads = 1;
     private BatchPolicy batchPolicy = BatchPolicy.DEFAULT;
     private String catalog;
     private String modelStore;
-    private boolean responses;
     private boolean fixedAccount;
     private boolean incremental;
     private boolean dedupe;
@@ -116,7 +144,7 @@ public record JobOptions(
       return this;
     }
 
-    public Builder optConstantFields(Map<String, String> value) {
+    public Builder optConstantFields(Map<String, JsonNode> value) {
       constantFields = value;
       return this;
     }
@@ -126,18 +154,23 @@ public record JobOptions(
       return this;
     }
 
-    public Builder optAccount(String value) {
-      account = value;
-      return this;
-    }
-
-    public Builder optFormat(InputFormat value) {
+    public Builder optFormat(DataFormat value) {
       format = value;
       return this;
     }
 
-    public Builder optOutputFormat(InputFormat value) {
+    public Builder optOutputFormat(DataFormat value) {
       outputFormat = value;
+      return this;
+    }
+
+    public Builder optResponses(boolean value) {
+      responses = value;
+      return this;
+    }
+
+    public Builder optAccount(String value) {
+      account = value;
       return this;
     }
 
@@ -171,11 +204,6 @@ public record JobOptions(
       return this;
     }
 
-    public Builder optResponses(boolean value) {
-      responses = value;
-      return this;
-    }
-
     public Builder optFixedAccount(boolean value) {
       fixedAccount = value;
       return this;
@@ -201,24 +229,23 @@ public record JobOptions(
       return this;
     }
 
+    /** The spec of what was set field by field: a table when a task was named, else a request file. */
+    private JobSpec.Batch spec() {
+      TableSpec table = TableSpec.orNone(task, model, fieldColumns, constantFields, idColumn);
+      return new JobSpec.Batch(input, output, format, outputFormat, table, responses);
+    }
+
     public JobOptions build() {
-      if (task == null && (model != null || !fieldColumns.isEmpty() || !constantFields.isEmpty() || idColumn != null)) {
-        throw new IllegalArgumentException(
-            "--model, --map, --set and --id-col describe table rows and need --task; "
-                + "a request file names the task and model on each line");
-      }
-      if (task != null && responses) {
-        throw new IllegalArgumentException("--responses reassembles the bodies of a request file; table rows are their own responses");
-      }
+      JobSpec.Batch batch = spec != null ? spec : spec();
+      // What only the command line can ask for is checked here; the spec checked itself.
       if (incremental && overwrite) {
         throw new IllegalArgumentException("--incremental adds a run to the output; it cannot be combined with --overwrite");
       }
-      if (incremental && responses) {
+      if (incremental && batch.responses()) {
         throw new IllegalArgumentException("--incremental keeps results by id; --responses (one response per request line) is for one-off runs");
       }
-      if (incremental && task != null && idColumn == null) {
-        throw new IllegalArgumentException(
-            "--incremental needs --id-col: a row is skipped when its id already has an ok result");
+      if (incremental && batch.tableMode() && batch.table().idColumn() == null) {
+        throw new IllegalArgumentException("--incremental needs --id-col: a row is skipped when its id already has an ok result");
       }
       if (partitions < 0) {
         throw new IllegalArgumentException("--partitions must be 0 (automatic) or more but got " + partitions);
@@ -226,8 +253,9 @@ public record JobOptions(
       if (intraOpThreads < 1) {
         throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
-      return new JobOptions(input, output, task, model, fieldColumns, constantFields, idColumn, account, format,
-          outputFormat, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, responses, fixedAccount, incremental, dedupe, requireGpu, progress);
+      return new JobOptions(
+          batch, account, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, fixedAccount, incremental, dedupe,
+          requireGpu, progress);
     }
   }
 }

@@ -10,6 +10,7 @@ import co.backprop.engines.runner.ModelCache;
 import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.contract.task.Task;
 import co.backprop.jobs.spark.GpuScheduling;
+import co.backprop.jobs.spark.GpuUnavailableException;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.jobs.spark.TaskDevices;
 import java.io.IOException;
@@ -109,7 +110,8 @@ class GpuSchedulingTest {
     JobOptions options =
         JobOptions.builder(input.toString(), work.resolve("out").toString()).optTask(Task.TEXT_VECTORISATION).optIdColumn("id").build();
     assertThatThrownBy(() -> new BatchJob(cluster, options).run())
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(GpuUnavailableException.class)
+        .isInstanceOf(co.backprop.contract.UserError.class) // the command line prints it as one line, exit 2
         .hasMessageStartingWith("GPU check failed before any model ran (spark.task.resource.gpu.amount=1)")
         .hasMessageContaining("this task was given gpu:")
         .hasMessageContaining("sees 0 GPUs");

@@ -14,6 +14,7 @@ import co.backprop.engines.runner.ModelCache;
 import co.backprop.jobs.models.FixtureServer;
 import co.backprop.jobs.models.ModelFetcher;
 import com.fasterxml.jackson.databind.JsonNode;
+import co.backprop.contract.task.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,7 +136,7 @@ class MixedTaskJobTest {
         JobOptions.builder(input, work.resolve("tickets").toString())
             .optTask(co.backprop.contract.task.Task.TEXT_CLASSIFICATION)
             .optFieldColumns(Map.of("text", "body"))
-            .optConstantFields(Map.of("labels", "[\"product issue\", \"sales\"]"))
+            .optConstantFields(Map.of("labels", Json.MAPPER.createArrayNode().add("product issue").add("sales")))
             .optIdColumn("ticket")
             .optModelStore(work.resolve("empty-store").toString())
             .build();

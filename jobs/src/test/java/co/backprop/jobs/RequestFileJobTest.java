@@ -84,6 +84,6 @@ class RequestFileJobTest {
     Path csv = writeLines(work.resolve("requests.csv"), "id,task", "a,qa");
     assertThatThrownBy(() -> run(csv, "csv"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("a request file must be JSON lines");
+        .hasMessageStartingWith("format: a request file must be JSON lines");
   }
 }

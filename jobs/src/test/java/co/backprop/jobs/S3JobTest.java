@@ -3,6 +3,7 @@ package co.backprop.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.backprop.outputs.S3Server;
 import co.backprop.contract.model.ModelException;
 import co.backprop.engines.runner.ModelCache;
 import co.backprop.contract.task.Json;

@@ -1,17 +1,11 @@
 package co.backprop.outputs;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * The names inside a job's output folder, for every reader and writer of it. A one-off job writes
+ * The names inside a job's output folder, for every reader ({@link JobOutput}) and writer of it. A one-off job writes
  * {@code results/}, {@code usage/} and {@code summary.json} at the top. Incremental runs write one
  * folder per run, {@code v0001/}, {@code v0002/}, ..., each with the same three entries; a run is
  * committed when its {@code _COMMITTED} marker exists, and the current state is the committed run
@@ -36,26 +30,5 @@ public final class OutputLayout {
   public static OptionalInt version(String folderName) {
     Matcher matcher = VERSION.matcher(folderName);
     return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
-  }
-
-  /**
-   * The summaries of a job output on a local disk: its {@code summary.json}, or for an incremental
-   * output each committed run's, oldest first. Empty when the folder holds neither.
-   */
-  public static List<Path> summaries(Path output) throws IOException {
-    if (Files.isRegularFile(output.resolve(SUMMARY))) {
-      return List.of(output.resolve(SUMMARY));
-    }
-    if (!Files.isDirectory(output)) {
-      return List.of();
-    }
-    try (Stream<Path> children = Files.list(output)) {
-      return children
-          .filter(run -> version(run.getFileName().toString()).isPresent())
-          .filter(run -> Files.exists(run.resolve(COMMITTED)) && Files.isRegularFile(run.resolve(SUMMARY)))
-          .sorted(Comparator.comparingInt(run -> version(run.getFileName().toString()).getAsInt()))
-          .map(run -> run.resolve(SUMMARY))
-          .toList();
-    }
   }
 }

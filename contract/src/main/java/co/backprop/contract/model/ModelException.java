@@ -1,7 +1,9 @@
 package co.backprop.contract.model;
 
+import co.backprop.contract.UserError;
+
 /** A model that cannot be named, found, loaded or run. The message says what to do about it. */
-public final class ModelException extends RuntimeException {
+public final class ModelException extends RuntimeException implements UserError {
   public enum Kind {
     /** The catalog has no model of that name for the task. */
     UNKNOWN_MODEL,

@@ -1,12 +1,13 @@
 package co.backprop.contract.task;
 
+import co.backprop.contract.UserError;
 import static java.util.Objects.requireNonNull;
 
 /**
  * A body (or one item of a batch body) that does not match its task's schema. The message always
  * starts with the field it is about, e.g. {@code labels: must be a non-empty list of strings}.
  */
-public final class InvalidRequestException extends RuntimeException {
+public final class InvalidRequestException extends RuntimeException implements UserError {
   private final String field;
 
   public InvalidRequestException(String field, String problem) {

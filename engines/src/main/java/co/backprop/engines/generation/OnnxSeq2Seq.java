@@ -3,8 +3,8 @@ package co.backprop.engines.generation;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import co.backprop.contract.model.ModelException;
-import co.backprop.engines.runner.TensorInputs;
-import co.backprop.engines.runner.TensorOutputs;
+import co.backprop.engines.tensor.TensorInputs;
+import co.backprop.engines.tensor.TensorOutputs;
 import java.util.Arrays;
 import java.util.List;
 

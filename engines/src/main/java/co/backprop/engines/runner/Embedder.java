@@ -1,5 +1,6 @@
 package co.backprop.engines.runner;
 
+import co.backprop.engines.tensor.TensorOutputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import co.backprop.contract.model.ModelSpec;

@@ -1,5 +1,7 @@
 package co.backprop.engines.runner;
 
+import co.backprop.engines.tensor.TensorOutputs;
+import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import co.backprop.contract.model.ModelException;

@@ -1,5 +1,7 @@
 package co.backprop.engines.runner;
 
+import co.backprop.engines.tensor.TensorOutputs;
+import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;

@@ -1,5 +1,8 @@
 package co.backprop.engines.runner;
 
+import co.backprop.engines.tensor.NamedTensorTranslator;
+import co.backprop.engines.tensor.TensorOutputs;
+import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;

@@ -1,16 +1,16 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.store.JobStore;
+import co.backprop.store.Accounts;
 import io.javalin.http.Context;
 
 /** {@code x-api-key} → account, for every route but the public ones; 401 otherwise. */
 public final class ApiKeys {
   static final String ACCOUNT = "account";
 
-  private final JobStore store;
+  private final Accounts accounts;
 
-  public ApiKeys(JobStore store) {
-    this.store = store;
+  public ApiKeys(Accounts accounts) {
+    this.accounts = accounts;
   }
 
   public void authenticate(Context ctx) {
@@ -22,7 +22,7 @@ public final class ApiKeys {
     if (key == null || key.isBlank()) {
       throw new ApiException(401, "x-api-key: an API key is required");
     }
-    String account = store.accountForKey(key.trim()).orElseThrow(() -> new ApiException(401, "x-api-key: unknown API key"));
+    String account = accounts.forKey(key.trim()).orElseThrow(() -> new ApiException(401, "x-api-key: unknown API key"));
     ctx.attribute(ACCOUNT, account);
   }
 

@@ -1,15 +1,16 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.store.JobRecord;
-import co.backprop.store.JobStore;
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.job.TableSpec;
+import co.backprop.contract.job.JobStatus;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,24 +18,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** /jobs: submit a job over an input (or inline request lines), watch it, read its results, cancel it. */
 public final class JobController {
   private static final Set<String> FIELDS =
-      Set.of("task", "model", "input", "requests", "output", "format", "output_format", "map", "set", "id_col");
+      new TreeSet<>(Set.of("task", "model", "input", "requests", "output", "format", "output_format", "map", "set", "id_col"));
 
-  private final JobStore store;
+  private final Store store;
   private final JobQueue queue;
   private final Models models;
+  private final Results results;
   private final List<Path> allowedRoots;
 
-  public JobController(JobStore store, JobQueue queue, Models models, List<Path> allowedRoots) {
+  public JobController(Store store, JobQueue queue, Models models, Results results, List<Path> allowedRoots) {
     this.store = store;
     this.queue = queue;
     this.models = models;
+    this.results = results;
     this.allowedRoots = allowedRoots;
   }
 
+  /** Parses the body into a typed batch spec (400 naming the field otherwise), writes inline requests, queues it. */
   public void submit(Context ctx) {
     String account = ApiKeys.account(ctx);
     JsonNode body = Bodies.json(ctx);
@@ -43,58 +48,97 @@ public final class JobController {
     }
     body.fieldNames().forEachRemaining(field -> {
       if (!FIELDS.contains(field)) {
-        throw ApiException.badRequest(field + ": is not a field of a job; fields: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+        throw ApiException.badRequest(field + ": is not a field of a job; fields: " + String.join(", ", FIELDS));
       }
     });
-    Map<String, Object> settings = new LinkedHashMap<>();
-    Task task = null;
-    if (body.hasNonNull("task")) {
-      try {
-        task = Task.fromApiName(body.get("task").asText());
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("task: " + e.getMessage());
-      }
-      settings.put("task", task.apiName());
-      String model = body.hasNonNull("model") ? body.get("model").asText() : null;
-      models.requireCallable(account, task, model);
-      if (model != null) {
-        settings.put("model", model);
-      }
-    } else if (body.hasNonNull("model") || body.hasNonNull("map") || body.hasNonNull("set") || body.hasNonNull("id_col")) {
-      throw ApiException.badRequest("task: model, map, set and id_col describe table rows and need a task");
-    }
-    for (String field : new String[] {"format", "output_format", "id_col"}) {
-      if (body.hasNonNull(field)) {
-        settings.put(field, body.get(field).asText());
-      }
-    }
-    for (String field : new String[] {"map", "set"}) {
-      if (body.hasNonNull(field)) {
-        if (!body.get(field).isObject()) {
-          throw ApiException.badRequest(field + ": must be an object");
-        }
-        settings.put(field, body.get(field));
-      }
-    }
-    String output = body.hasNonNull("output") ? allowed("output", body.get("output").asText(), false) : null;
     String id = JobQueue.newId();
-    String idempotencyKey = ctx.header("Idempotency-Key");
-    JobRecord job;
-    if (body.hasNonNull("requests") == body.hasNonNull("input")) {
-      throw ApiException.badRequest("input: give either input (a JSON-lines or Parquet file) or requests (inline request lines)");
-    } else if (body.hasNonNull("requests")) {
-      if (task != null) {
-        throw ApiException.badRequest("requests: inline requests are request lines, which name their task; drop task");
-      }
-      job = queue.enqueueLines(id, account, "batch", settings, requestLines(body.get("requests")), output, idempotencyKey);
-    } else {
-      job = queue.enqueue(id, account, "batch", settings, allowed("input", body.get("input").asText(), true), output, idempotencyKey);
+    Task task = task(body);
+    TableSpec table = TableSpec.orNone(task, text(body, "model"), strings(body, "map"), values(body, "set"), text(body, "id_col"));
+    if (table != null) {
+      models.requireCallable(account, table.task(), table.model());
     }
+    List<String> requests = requestLines(body);
+    String inputPath = text(body, "input");
+    if ((requests == null) == (inputPath == null)) {
+      throw ApiException.badRequest("input: give either input (a JSON-lines or Parquet file) or requests (inline request lines)");
+    }
+    if (requests != null && table != null) {
+      throw ApiException.badRequest("requests: inline requests are request lines, which name their task; drop task");
+    }
+    String input = requests != null ? queue.folder(id).resolve("input.jsonl").toString() : allowed("input", inputPath, true);
+    String output = body.hasNonNull("output") ? allowed("output", text(body, "output"), false) : queue.defaultOutput(id);
+    DataFormat outputFormat = format(body, "output_format");
+    JobSpec.Batch spec =
+        new JobSpec.Batch(input, output, format(body, "format"), outputFormat == null ? DataFormat.JSONL : outputFormat, table, table == null);
+    if (requests != null) {
+      queue.writeRequests(id, requests);
+    }
+    Job job = queue.enqueue(id, account, spec, ctx.header("Idempotency-Key"));
     ctx.header("Location", "/jobs/" + job.id());
     Bodies.send(ctx, job.id().equals(id) ? 202 : 200, JobViews.view(job));
   }
 
-  private static List<String> requestLines(JsonNode requests) {
+  private static Task task(JsonNode body) {
+    String name = text(body, "task");
+    if (name == null) {
+      return null;
+    }
+    try {
+      return Task.fromApiName(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("task: " + e.getMessage());
+    }
+  }
+
+  private static DataFormat format(JsonNode body, String field) {
+    String name = text(body, field);
+    try {
+      return name == null ? null : DataFormat.fromName(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field + ": " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiException.badRequest(field + ": must be a string but got " + Json.describe(value));
+    }
+    return value.asText();
+  }
+
+  private static Map<String, String> strings(JsonNode body, String field) {
+    Map<String, String> strings = new LinkedHashMap<>();
+    values(body, field).forEach((key, value) -> {
+      if (!value.isTextual()) {
+        throw ApiException.badRequest(field + "." + key + ": must be a column name (a string) but got " + Json.describe(value));
+      }
+      strings.put(key, value.asText());
+    });
+    return strings;
+  }
+
+  private static Map<String, JsonNode> values(JsonNode body, String field) {
+    JsonNode object = body.get(field);
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    if (object == null || object.isNull()) {
+      return values;
+    }
+    if (!object.isObject()) {
+      throw ApiException.badRequest(field + ": must be an object but got " + Json.describe(object));
+    }
+    object.fields().forEachRemaining(entry -> values.put(entry.getKey(), entry.getValue()));
+    return values;
+  }
+
+  private static List<String> requestLines(JsonNode body) {
+    JsonNode requests = body.get("requests");
+    if (requests == null || requests.isNull()) {
+      return null;
+    }
     if (!requests.isArray() || requests.isEmpty()) {
       throw ApiException.badRequest("requests: must be a non-empty list of request lines {id, task, model, body}");
     }
@@ -111,7 +155,7 @@ public final class JobController {
     if (location.contains("://") && !location.startsWith("file://")) {
       throw ApiException.badRequest(field + ": only s3a:// and local paths are supported, not " + location);
     }
-    Path path = Path.of(location.startsWith("file://") ? java.net.URI.create(location).getPath() : location).toAbsolutePath().normalize();
+    Path path = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location).toAbsolutePath().normalize();
     if (allowedRoots.stream().noneMatch(path::startsWith)) {
       throw ApiException.badRequest(field + ": local paths must be under " + allowedRoots + "; got " + path);
     }
@@ -126,33 +170,26 @@ public final class JobController {
   }
 
   public void cancel(Context ctx) {
-    JobRecord job = store.cancel(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
+    Job job = store.queue().cancel(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
     Bodies.send(ctx, 200, JobViews.view(job));
   }
 
-  /** The result lines of a finished job, streamed from its part files. */
-  public void results(Context ctx) throws IOException {
-    JobRecord job = owned(ctx);
-    if (!job.status().equals(JobRecord.SUCCEEDED)) {
-      throw new ApiException(409, "job " + job.id() + " is " + job.status() + ": results come when it has succeeded");
+  /** The result lines of a finished job, streamed from wherever its output is (a local folder, s3a://). */
+  public void results(Context ctx) {
+    Job job = owned(ctx);
+    if (job.status() != JobStatus.SUCCEEDED) {
+      throw new ApiException(409, "job " + job.id() + " is " + job.status().apiName() + ": results come when it has succeeded");
     }
-    List<Path> parts = JobQueue.parts(job.output(), "results");
-    if (parts.isEmpty() || !parts.get(0).getFileName().toString().endsWith(".txt") && !parts.get(0).getFileName().toString().endsWith(".json")) {
-      throw new ApiException(409, "job " + job.id() + " wrote its results as files at " + job.output() + "/results, not as JSON lines");
-    }
-    ctx.status(200).contentType("application/x-ndjson");
-    OutputStream out = ctx.outputStream();
-    for (Path part : parts) {
-      try (InputStream in = Files.newInputStream(part)) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    try {
+      ctx.status(200).contentType("application/x-ndjson");
+      results.copy(job, ctx.outputStream());
+    } catch (IllegalStateException e) {
+      throw new ApiException(409, "job " + job.id() + ": " + e.getMessage());
     }
   }
 
-  private JobRecord owned(Context ctx) {
-    return store.job(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
+  private Job owned(Context ctx) {
+    return store.queue().job(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
   }
 
   private static ApiException notFound(Context ctx) {

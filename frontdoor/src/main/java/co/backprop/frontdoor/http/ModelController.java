@@ -1,8 +1,10 @@
 package co.backprop.frontdoor.http;
 
 import co.backprop.contract.model.ModelSpec;
-import co.backprop.store.JobRecord;
-import co.backprop.store.JobStore;
+import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.model.BuildStatus;
+import co.backprop.store.UploadedModels;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.task.Json;
 import co.backprop.frontdoor.uploads.ModelZip;
@@ -24,15 +26,15 @@ import java.util.Map;
 public final class ModelController {
   private static final String NAME = "[a-z0-9_-]{3,100}";
 
-  private final JobStore store;
+  private final UploadedModels uploaded;
   private final Models models;
   private final JobQueue queue;
   private final Path userModels;
   private final Path uploads;
   private final long maxUploadBytes;
 
-  public ModelController(JobStore store, Models models, JobQueue queue, Path userModels, Path uploads, long maxUploadBytes) {
-    this.store = store;
+  public ModelController(UploadedModels uploaded, Models models, JobQueue queue, Path userModels, Path uploads, long maxUploadBytes) {
+    this.uploaded = uploaded;
     this.models = models;
     this.queue = queue;
     this.userModels = userModels;
@@ -55,7 +57,7 @@ public final class ModelController {
               node.put("name", name);
               node.put("description", spec.description());
               node.putArray("tasks");
-              node.put("build_status", UserModel.SUCCESS);
+              node.put("build_status", BuildStatus.SUCCESS.apiName());
               node.putNull("last_deployment");
               node.put("global", true);
               return node;
@@ -81,7 +83,7 @@ public final class ModelController {
 
   public void delete(Context ctx) throws IOException {
     UserModel model = owned(ctx);
-    store.deleteModel(model.account(), model.name());
+    uploaded.delete(model.account(), model.name());
     Path folder = Path.of(model.path());
     if (Files.exists(folder)) {
       try (var paths = Files.walk(folder)) {
@@ -106,7 +108,7 @@ public final class ModelController {
     if (models.global().all().stream().anyMatch(spec -> spec.name().equals(name.asText()))) {
       throw ApiException.badRequest("model_name: '" + name.asText() + "' is the name of a global model; choose another");
     }
-    String token = store.createUpload(ApiKeys.account(ctx), name.asText(), Duration.ofHours(1));
+    String token = uploaded.createUpload(ApiKeys.account(ctx), name.asText(), Duration.ofHours(1));
     Bodies.send(ctx, 200, Json.MAPPER.getNodeFactory().textNode(ctx.scheme() + "://" + ctx.host() + "/uploads/" + token));
   }
 
@@ -116,7 +118,7 @@ public final class ModelController {
    * with the reason, and nothing of it stays on disk.
    */
   public void upload(Context ctx) throws IOException {
-    JobStore.Upload upload = store.useUpload(ctx.pathParam("token"))
+    UploadedModels.Upload upload = uploaded.useUpload(ctx.pathParam("token"))
         .orElseThrow(() -> new ApiException(403, "upload URL: unknown, used or expired (they work once, for an hour)"));
     long declared = ctx.contentLength();
     if (declared > maxUploadBytes) {
@@ -129,17 +131,17 @@ public final class ModelController {
       copyLimited(ctx.bodyInputStream(), zip);
       Files.createDirectories(folder.getParent());
       ModelZip.Contents contents = ModelZip.install(zip, folder, maxUploadBytes);
-      UserModel model = new UserModel(upload.account(), upload.model(), contents.description(), contents.tasks(), UserModel.BUILDING,
-          "queued for building", Instant.now().toString(), folder.toString());
-      store.saveModel(model);
-      JobRecord build = queue.enqueue(JobQueue.newId(), upload.account(), "build", Map.of("model", upload.model()), null, folder.toString(), null);
+      UserModel model = new UserModel(upload.account(), upload.model(), contents.description(), contents.tasks(), BuildStatus.BUILDING,
+          "queued for building", Instant.now(), folder.toString());
+      uploaded.save(model);
+      Job build = queue.enqueue(JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()), null);
       ObjectNode answer = summary(model);
       answer.put("build_job", build.id());
       Bodies.send(ctx, 200, answer);
     } catch (ModelZip.Rejected rejected) {
-      UserModel failed = new UserModel(upload.account(), upload.model(), "", java.util.List.of(), UserModel.FAIL, rejected.getMessage(),
-          Instant.now().toString(), folder.toString());
-      store.saveModel(failed);
+      UserModel failed = new UserModel(upload.account(), upload.model(), "", java.util.List.of(), BuildStatus.FAIL, rejected.getMessage(),
+          Instant.now(), folder.toString());
+      uploaded.save(failed);
       Bodies.send(ctx, 400, summary(failed).put("build_message", rejected.getMessage()).put("message", rejected.getMessage()));
     } finally {
       Files.deleteIfExists(zip);
@@ -165,7 +167,7 @@ public final class ModelController {
 
   private UserModel owned(Context ctx) {
     String name = ctx.pathParam("model");
-    return store.model(ApiKeys.account(ctx), name).orElseThrow(() -> ApiException.modelNotFound(name));
+    return uploaded.model(ApiKeys.account(ctx), name).orElseThrow(() -> ApiException.modelNotFound(name));
   }
 
   private static ObjectNode summary(UserModel model) {
@@ -175,8 +177,8 @@ public final class ModelController {
     node.put("description", model.description());
     ArrayNode tasks = node.putArray("tasks");
     model.tasks().forEach(tasks::add);
-    node.put("build_status", model.buildStatus());
-    node.put("last_deployment", model.lastDeployment());
+    node.put("build_status", model.buildStatus().apiName());
+    node.put("last_deployment", model.lastDeployment() == null ? null : model.lastDeployment().toString());
     return node;
   }
 }

@@ -5,21 +5,22 @@ import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.store.JobStore;
+import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.Task;
+import co.backprop.store.UploadedModels;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /** The models an account can call: the global catalog and its own built uploads. */
 public final class Models {
-  private final JobStore store;
+  private final UploadedModels uploaded;
   private final ModelStore global;
 
-  public Models(JobStore store, Path globalStore) {
-    this.store = store;
+  public Models(UploadedModels uploaded, Path globalStore) {
+    this.uploaded = uploaded;
     this.global = new ModelStore(globalStore);
   }
 
@@ -32,14 +33,13 @@ public final class Models {
    * it is unknown or still building, a 503 when the catalog knows it but it is not installed here.
    */
   void requireCallable(String account, Task task, String model) {
-    Optional<UserModel> own = model == null ? Optional.empty() : store.model(account, model);
+    Optional<UserModel> own = model == null ? Optional.empty() : uploaded.model(account, model);
     if (own.isPresent()) {
-      UserModel uploaded = own.get();
-      if (!uploaded.tasks().contains(task.apiName())) {
-        throw ApiException.badRequest("model: your model '" + model + "' does not do " + task.apiName() + "; it does " + uploaded.tasks());
+      if (!own.get().does(task)) {
+        throw ApiException.badRequest("model: your model '" + model + "' does not do " + task.apiName() + "; it does " + own.get().tasks());
       }
-      if (!uploaded.buildStatus().equals(UserModel.SUCCESS)) {
-        throw ApiException.badRequest("model: your model '" + model + "' is not built (build_status " + uploaded.buildStatus() + ")");
+      if (own.get().buildStatus() != BuildStatus.SUCCESS) {
+        throw ApiException.badRequest("model: your model '" + model + "' is not built (build_status " + own.get().buildStatus().apiName() + ")");
       }
       return;
     }
@@ -60,11 +60,11 @@ public final class Models {
   }
 
   List<UserModel> uploaded(String account) {
-    return store.models(account);
+    return uploaded.models(account);
   }
 
   /** The global catalog with the account's models, as its jobs see it. */
   ModelCatalog forAccount(String account) {
-    return UserModels.catalog(global(), store.models(account));
+    return UserModels.catalog(global(), uploaded.models(account));
   }
 }

@@ -1,65 +1,54 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.store.JobRecord;
-import co.backprop.contract.task.InvalidRequestException;
+import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.task.ItemResponses;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
-import co.backprop.contract.task.TaskBodyParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The seven task endpoints: the body is checked as the API documents it, queued as a one-line job
- * for the same pipeline as every job, and answered with the task's response when the job is done
- * within {@code syncWait}; otherwise 202 with where to find the job.
+ * The seven task endpoints: the body is checked as the API documents it, queued as a task call for
+ * the same pipeline as every job, and answered with the task's response when the job is done within
+ * {@code syncWait}; otherwise 202 with where to find the job.
  */
 public final class TaskController {
   private final JobQueue queue;
   private final Models models;
+  private final Results results;
   private final Duration syncWait;
 
-  public TaskController(JobQueue queue, Models models, Duration syncWait) {
+  public TaskController(JobQueue queue, Models models, Results results, Duration syncWait) {
     this.queue = queue;
     this.models = models;
+    this.results = results;
     this.syncWait = syncWait;
   }
 
   public void handle(Context ctx, Task task) {
     String account = ApiKeys.account(ctx);
-    JsonNode body = Bodies.json(ctx);
-    try {
-      TaskBodyParser.parse(task, body).requireAllValid();
-    } catch (InvalidRequestException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
-    String model = body.path("model").isTextual() ? body.get("model").asText() : null;
-    models.requireCallable(account, task, model);
     String id = JobQueue.newId();
-    String line =
-        Json.MAPPER.createObjectNode().put("id", id).put("account", account).put("task", task.apiName()).set("body", body).toString();
-    JobRecord job =
-        queue.enqueueLines(id, account, "task", Map.of("task_endpoint", task.apiName()), List.of(line), null, ctx.header("Idempotency-Key"));
-    Optional<JobRecord> finished = queue.awaitFinished(job.id(), syncWait);
+    JobSpec.TaskCall call = new JobSpec.TaskCall(task, Bodies.json(ctx), queue.folder(id).toString());
+    models.requireCallable(account, task, call.model());
+    Job job = queue.enqueue(id, account, call, ctx.header("Idempotency-Key"));
+    Optional<Job> finished = queue.awaitFinished(job.id(), syncWait);
     if (finished.isEmpty()) {
       ctx.header("Location", "/jobs/" + job.id());
-      Bodies.send(ctx, 202, Json.MAPPER.createObjectNode().put("job_id", job.id()).put("status", job.status()));
+      Bodies.send(ctx, 202, Json.MAPPER.createObjectNode().put("job_id", job.id()).put("status", job.status().apiName()));
       return;
     }
     answer(ctx, finished.get());
   }
 
-  private static void answer(Context ctx, JobRecord job) {
+  private void answer(Context ctx, Job job) {
     switch (job.status()) {
-      case JobRecord.SUCCEEDED -> {
+      case SUCCEEDED -> {
         JsonNode response = response(job);
         if (response.path("status").asText().equals("ok")) {
           Bodies.send(ctx, 200, response.get("response"));
@@ -67,23 +56,16 @@ public final class TaskController {
           Bodies.error(ctx, 400, response.path("error").asText());
         }
       }
-      case JobRecord.CANCELLED -> Bodies.error(ctx, 409, "the request was cancelled: " + job.message());
+      case CANCELLED -> Bodies.error(ctx, 409, "the request was cancelled: " + job.message());
       default -> Bodies.error(ctx, 500, "the request failed: " + job.message());
     }
   }
 
-  /** The response of a task job's one request line, from its items' result lines. */
-  private static JsonNode response(JobRecord job) {
-    List<String> items = new java.util.ArrayList<>();
-    for (Path part : JobQueue.parts(job.output(), "results")) {
-      try {
-        Files.readAllLines(part).stream().filter(line -> !line.isBlank()).forEach(items::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + part, e);
-      }
-    }
+  /** The response of a task call's one request line, from its items' result lines. */
+  private JsonNode response(Job job) {
+    List<String> items = results.lines(job);
     if (items.isEmpty()) {
-      throw new IllegalStateException("job " + job.id() + " succeeded but wrote no results in " + job.output());
+      throw new IllegalStateException("job " + job.id() + " succeeded but wrote no results in " + job.results());
     }
     try {
       return Json.MAPPER.readTree(ItemResponses.assemble(items));

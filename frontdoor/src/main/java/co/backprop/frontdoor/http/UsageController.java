@@ -1,6 +1,6 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.store.JobStore;
+import co.backprop.store.UsageLedger;
 import co.backprop.contract.usage.UsageRow;
 import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,10 +14,10 @@ import java.util.List;
 public final class UsageController {
   public static final double FREE_SECONDS = 1000;
 
-  private final JobStore store;
+  private final UsageLedger ledger;
 
-  public UsageController(JobStore store) {
-    this.store = store;
+  public UsageController(UsageLedger ledger) {
+    this.ledger = ledger;
   }
 
   public void get(Context ctx) {
@@ -25,7 +25,7 @@ public final class UsageController {
     if (!period.matches("\\d{4}-\\d{2}")) {
       throw ApiException.badRequest("period: must be yyyy-MM but got '" + period + "'");
     }
-    List<UsageRow> rows = store.usage(ApiKeys.account(ctx), period);
+    List<UsageRow> rows = ledger.usage(ApiKeys.account(ctx), period);
     double used = rows.stream().mapToDouble(UsageRow::computeSeconds).sum();
     ObjectNode usage = Json.MAPPER.createObjectNode();
     usage.put("account", ApiKeys.account(ctx));

@@ -1,40 +1,24 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.contract.model.ModelException;
-import co.backprop.contract.task.InvalidRequestException;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import co.backprop.cli.Cli;
+import co.backprop.cli.Subcommand;
+import co.backprop.jobs.worker.WorkerCommand;
 
-/** {@code bin/backprop}: the launcher's entry point. */
-@Command(
-    name = "backprop",
-    mixinStandardHelpOptions = true,
-    description = "Backprop API tasks as batch inference on Apache Spark.",
-    subcommands = {JobCommand.class, ModelsCommand.class, co.backprop.jobs.worker.WorkerCommand.class, BenchCommand.class, BenchGenerationCommand.class, ReportCommand.class, SamplesCommand.class})
+/** {@code bin/backprop}'s entry point in Spark's JVM: the one command line, with this JVM's subcommands. */
 public final class BackpropCommand {
-  public static void main(String[] args) {
-    System.exit(commandLine(new BackpropCommand()).execute(args));
-  }
+  private BackpropCommand() {}
 
-  /** A command line that reports expected failures as one clear line, and bugs with their trace. */
-  public static CommandLine commandLine(Object command) {
-    return new CommandLine(command)
-        .setExecutionExceptionHandler(
-            (exception, commandLine, parseResult) -> {
-              if (exception instanceof IllegalArgumentException
-                  || exception instanceof ModelException
-                  || exception instanceof InvalidRequestException) {
-                commandLine.getErr().println("error: " + exception.getMessage());
-                return 2;
-              }
-              if (exception instanceof java.io.IOException) {
-                Throwable cause = exception.getCause();
-                commandLine.getErr().println("error: " + exception.getMessage() + (cause == null ? "" : " (" + cause.getMessage() + ")"));
-                return 3;
-              }
-              commandLine.getErr().println("error: " + exception);
-              exception.printStackTrace(commandLine.getErr());
-              return 1;
-            });
+  public static void main(String[] args) {
+    Cli.main(
+        Subcommand.Runtime.SPARK,
+        args,
+        new DemoCommand(),
+        new JobCommand(),
+        new ModelsCommand(),
+        new ReportCommand(),
+        new SamplesCommand(),
+        new WorkerCommand(),
+        new BenchCommand(),
+        new BenchGenerationCommand());
   }
 }

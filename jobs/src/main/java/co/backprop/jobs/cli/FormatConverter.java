@@ -1,14 +1,14 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-final class FormatConverter implements ITypeConverter<InputFormat> {
+final class FormatConverter implements ITypeConverter<DataFormat> {
   @Override
-  public InputFormat convert(String value) {
+  public DataFormat convert(String value) {
     try {
-      return InputFormat.fromName(value);
+      return DataFormat.fromName(value);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }

@@ -5,8 +5,11 @@ import co.backprop.contract.task.Task;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
 import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.contract.task.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,10 +57,10 @@ public final class JobCommand implements Callable<Integer> {
   String account;
 
   @Option(names = "--format", converter = FormatConverter.class, description = "Input format: jsonl, parquet, orc, csv (default: from the input's name).")
-  InputFormat format;
+  DataFormat format;
 
   @Option(names = "--output-format", converter = FormatConverter.class, description = "Results format: jsonl or parquet (default: the input's).")
-  InputFormat outputFormat;
+  DataFormat outputFormat;
 
   @Option(names = "--overwrite", description = "Replace the output folder if it holds a previous job's output.")
   boolean overwrite;
@@ -114,7 +117,7 @@ public final class JobCommand implements Callable<Integer> {
         .optTask(task)
         .optModel(model)
         .optFieldColumns(fieldColumns)
-        .optConstantFields(constantFields)
+        .optConstantFields(jsonValues(constantFields))
         .optIdColumn(idColumn)
         .optAccount(account)
         .optFormat(format)
@@ -131,6 +134,21 @@ public final class JobCommand implements Callable<Integer> {
         .optRequireGpu(requireGpu)
         .optProgress(progress)
         .build();
+  }
+
+  /** {@code --set labels=["a","b"]} is JSON; a bare word is a string: {@code --set text=hello}. */
+  static Map<String, JsonNode> jsonValues(Map<String, String> texts) {
+    Map<String, JsonNode> values = new LinkedHashMap<>();
+    texts.forEach((field, text) -> {
+      JsonNode value;
+      try {
+        value = Json.MAPPER.readTree(text);
+      } catch (JsonProcessingException e) {
+        value = null;
+      }
+      values.put(field, value == null || value.isMissingNode() ? Json.MAPPER.getNodeFactory().textNode(text) : value);
+    });
+    return values;
   }
 
   @Override

@@ -2,7 +2,7 @@ package co.backprop.jobs.formats;
 
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.jobs.JobPlan;
+import co.backprop.jobs.input.JobPlan;
 import java.io.Serializable;
 import java.util.List;
 

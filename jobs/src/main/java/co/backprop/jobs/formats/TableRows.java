@@ -4,7 +4,7 @@ import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.TableMapping;
-import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.formats.ResultColumns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -7,7 +7,6 @@ import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskBody;
 import co.backprop.contract.task.TaskBodyParser;
-import co.backprop.jobs.JobPlan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -5,15 +5,14 @@ import static java.util.Objects.requireNonNull;
 import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.Json;
+import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskBody;
 import co.backprop.contract.task.TaskBodyParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,28 +29,22 @@ public final class TableMapping implements Serializable {
   private final Map<String, JsonNode> constants;
   private final String idColumn;
 
-  public TableMapping(
-      Task task, String model, Map<String, String> fieldColumns, Map<String, String> constantFields, String idColumn) {
-    this.task = requireNonNull(task, "task is null");
+  /**
+   * @param table the table's spec (its fields already checked against the task)
+   * @param model the model every row runs on, defaults resolved
+   */
+  public TableMapping(TableSpec table, String model) {
+    this.task = table.task();
     this.model = requireNonNull(model, "model is null");
-    List<String> fields = requestFields(task);
-    for (String field : fieldColumns.keySet()) {
-      requireField(task, fields, field, "--map");
-    }
     Map<String, String> columns = new LinkedHashMap<>();
-    Map<String, JsonNode> values = new LinkedHashMap<>();
-    for (Map.Entry<String, String> constant : constantFields.entrySet()) {
-      requireField(task, fields, constant.getKey(), "--set");
-      values.put(constant.getKey(), parseConstant(constant.getKey(), constant.getValue()));
-    }
-    for (String field : fields) {
-      if (!values.containsKey(field)) {
-        columns.put(field, fieldColumns.getOrDefault(field, field));
+    for (String field : TableSpec.requestFields(task)) {
+      if (!table.constantFields().containsKey(field)) {
+        columns.put(field, table.fieldColumns().getOrDefault(field, field));
       }
     }
     this.fieldColumns = Map.copyOf(columns);
-    this.constants = Map.copyOf(values);
-    this.idColumn = idColumn;
+    this.constants = Map.copyOf(table.constantFields());
+    this.idColumn = table.idColumn();
   }
 
   public Task task() {
@@ -128,24 +121,9 @@ public final class TableMapping implements Serializable {
     return field + " (column '" + column + "')" + error.getMessage().substring(field.length());
   }
 
-  private static List<String> requestFields(Task task) {
-    return TaskBodyParser.fieldsOf(task).stream().filter(f -> !f.equals("model")).toList();
-  }
 
-  private static void requireField(Task task, List<String> fields, String field, String option) {
-    if (!fields.contains(field)) {
-      throw new IllegalArgumentException(
-          option + " " + field + ": " + task.apiName() + " has no field '" + field + "'; its fields are "
-              + String.join(", ", fields));
-    }
-  }
 
-  private static JsonNode parseConstant(String field, String value) {
-    try {
-      return Json.MAPPER.readTree(value);
-    } catch (JsonProcessingException e) {
-      // A bare word is a string: --set text=hello
-      return Json.MAPPER.getNodeFactory().textNode(value);
-    }
-  }
+
+
+
 }

@@ -1,5 +1,6 @@
 package co.backprop.jobs.output;
 
+import co.backprop.jobs.formats.ResultColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -7,7 +8,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import co.backprop.outputs.OutputLayout;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
 import co.backprop.jobs.spark.InputIds;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class PreviousResults {
 
   private final SparkSession spark;
   private final String results;
-  private final InputFormat format;
+  private final DataFormat format;
   private final String idField;
 
   /**
@@ -39,7 +40,7 @@ public final class PreviousResults {
    * @param format the format its results were written in (the same as this run's)
    * @param idField the result field holding the row's id
    */
-  public PreviousResults(SparkSession spark, String runFolder, InputFormat format, String idField) {
+  public PreviousResults(SparkSession spark, String runFolder, DataFormat format, String idField) {
     this.spark = spark;
     this.results = new org.apache.hadoop.fs.Path(runFolder, OutputLayout.RESULTS).toString();
     this.format = format;
@@ -66,7 +67,7 @@ public final class PreviousResults {
    * ones (the input's columns changed): appending them would leave files of two schemas.
    */
   public void requireSameColumns(StructType next) {
-    if (format == InputFormat.JSONL) {
+    if (format == DataFormat.JSONL) {
       return;
     }
     StructType previous = spark.read().format(format.sparkSource()).load(results).schema();
@@ -92,7 +93,7 @@ public final class PreviousResults {
     Dataset<Row> kept = InputIds.withoutDone(rowsWithIds().filter(col(InputIds.ID).isNotNull()), processedIds).drop(InputIds.ID, STATUS);
     Observation carried = new Observation("carried");
     Dataset<Row> observed = kept.observe(carried, count(lit(1)).as("rows"));
-    if (format == InputFormat.JSONL) {
+    if (format == DataFormat.JSONL) {
       observed.select(VALUE).write().mode(SaveMode.Append).text(target);
     } else {
       observed.write().mode(SaveMode.Append).format(format.sparkSource()).save(target);
@@ -110,7 +111,7 @@ public final class PreviousResults {
    * lines are read as text (column {@code value}) so they are carried over byte for byte.
    */
   private Dataset<Row> rowsWithIds() {
-    if (format == InputFormat.JSONL) {
+    if (format == DataFormat.JSONL) {
       Column fields = InputIds.textFields(col(VALUE), idField, ResultColumns.STATUS);
       return spark.read().text(results)
           .withColumn(PARSED, fields)

@@ -1,5 +1,6 @@
 package co.backprop.jobs.output;
 
+import co.backprop.outputs.JobOutput;
 import co.backprop.outputs.OutputLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -33,30 +33,19 @@ public final class RunVersions {
 
   /** Reads the folder's runs; refuses a folder holding anything else, such as a one-off job's output. */
   public static RunVersions open(String output, Configuration hadoop) {
-    try {
-      Path root = new Path(output);
-      FileSystem fs = root.getFileSystem(hadoop);
-      root = fs.makeQualified(root);
-      List<Integer> committed = new ArrayList<>();
-      List<Integer> uncommitted = new ArrayList<>();
-      if (fs.exists(root)) {
-        for (FileStatus child : fs.listStatus(root)) {
-          String name = child.getPath().getName();
-          var version = OutputLayout.version(name);
-          if (version.isEmpty()) {
-            throw new IllegalArgumentException(
-                "--incremental: " + output + " holds '" + name + "', which is not a run of incremental enrichment (v0001, v0002, ...); "
-                    + "give incremental runs an output folder of their own");
-          }
-          (fs.exists(new Path(child.getPath(), OutputLayout.COMMITTED)) ? committed : uncommitted).add(version.getAsInt());
-        }
-      }
-      committed.sort(null);
-      uncommitted.sort(null);
-      return new RunVersions(root, fs, committed, uncommitted);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the runs in " + output, e);
+    JobOutput job = JobOutput.at(output, hadoop);
+    List<String> others = new ArrayList<>();
+    List<Integer> committed = new ArrayList<>();
+    List<Integer> uncommitted = new ArrayList<>();
+    for (JobOutput.Run run : job.runs(others)) {
+      (run.committed() ? committed : uncommitted).add(run.version());
     }
+    if (!others.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--incremental: " + output + " holds '" + others.get(0) + "', which is not a run of incremental enrichment (v0001, v0002, ...); "
+              + "give incremental runs an output folder of their own");
+    }
+    return new RunVersions(job.root(), job.fileSystem(), committed, uncommitted);
   }
 
   /** The folder of the current (newest committed) run, if any. */

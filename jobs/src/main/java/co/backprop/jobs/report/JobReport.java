@@ -2,9 +2,9 @@ package co.backprop.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import co.backprop.outputs.JobOutput;
 import co.backprop.outputs.OutputLayout;
 import co.backprop.contract.task.Json;
-import co.backprop.jobs.output.RunVersions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,12 +39,9 @@ public final class JobReport {
    */
   public static String write(SparkSession spark, String output) {
     try {
-      Path root = new Path(output);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(new Path(root, OutputLayout.SUMMARY))) {
-        root = new Path(RunVersions.open(output, fs.getConf()).current().orElseThrow(() -> new IllegalArgumentException(
-            output + " holds no summary.json and no committed run (v0001/, ...): it is not the output of a finished job")));
-      }
+      JobOutput job = JobOutput.at(output, spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = job.fileSystem();
+      Path root = job.requireCurrent();
       Path summaryPath = new Path(root, OutputLayout.SUMMARY);
       JsonNode summary;
       try (InputStream in = fs.open(summaryPath)) {

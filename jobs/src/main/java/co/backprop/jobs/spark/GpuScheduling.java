@@ -75,7 +75,7 @@ public final class GpuScheduling {
     SparkConf conf = context.getConf();
     if (!conf.contains(TASK_AMOUNT)) {
       if (requireGpu) {
-        throw new IllegalStateException(
+        throw new GpuUnavailableException(
             "--require-gpu: this Spark application gives its tasks no GPU. Set " + EXECUTOR_AMOUNT + ", " + TASK_AMOUNT
                 + " and spark.executor.resource.gpu.discoveryScript (conf/spark-defaults-gpu.conf) on a GPU cluster; see "
                 + GpuEngines.HOW_TO);
@@ -86,7 +86,7 @@ public final class GpuScheduling {
     List<String> problems = new ArrayList<>();
     seen.stream().map(TaskDevice::problem).filter(p -> p != null).distinct().forEach(problems::add);
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("GPU check failed before any model ran (" + TASK_AMOUNT + "=" + conf.get(TASK_AMOUNT) + "): "
+      throw new GpuUnavailableException("GPU check failed before any model ran (" + TASK_AMOUNT + "=" + conf.get(TASK_AMOUNT) + "): "
           + String.join("; ", problems));
     }
     return seen.stream().map(t -> t.device() + " on executor " + t.executor()).distinct().sorted().toList().toString();

@@ -2,7 +2,7 @@ package co.backprop.jobs.spark;
 
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.jobs.JobPlan;
+import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.formats.LineFormat;
 import co.backprop.jobs.input.RequestLine;
 import java.io.Serializable;

@@ -6,7 +6,7 @@ import co.backprop.engines.pipeline.PartitionPipeline;
 import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.engines.runner.ModelCache;
 import co.backprop.engines.runner.RunnerOptions;
-import co.backprop.jobs.JobPlan;
+import co.backprop.jobs.input.JobPlan;
 import java.io.Serializable;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;

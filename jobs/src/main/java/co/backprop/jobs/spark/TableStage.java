@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.jobs.formats.TableRows;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.InvalidJobException;
+import co.backprop.contract.job.JobField;
 import co.backprop.jobs.input.TableMapping;
-import co.backprop.jobs.output.ResultColumns;
+import co.backprop.jobs.formats.ResultColumns;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Set;
@@ -29,9 +31,9 @@ public final class TableStage {
 
   private final Dataset<Row> input;
 
-  public TableStage(SparkSession spark, InputFormat format, String path) {
+  public TableStage(SparkSession spark, DataFormat format, String path) {
     var reader = spark.read().format(format.sparkSource());
-    if (format == InputFormat.CSV) {
+    if (format == DataFormat.CSV) {
       reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
     }
     this.input = reader.load(path);
@@ -53,21 +55,22 @@ public final class TableStage {
     String primary = mapping.primaryField();
     String primaryColumn = mapping.fieldColumns().get(primary);
     if (primaryColumn != null && !columns.contains(primaryColumn)) {
-      throw new IllegalArgumentException(
+      throw new InvalidJobException(
+          JobField.MAP,
           "the input has no column '" + primaryColumn + "' for the field " + primary
-              + (primaryColumn.equals(primary) ? "; name one with --map " + primary + "=COLUMN" : "")
+              + (primaryColumn.equals(primary) ? "; map " + primary + " to a column with {map}" : "")
               + "; its columns are: " + columnList);
     }
     if (mapping.idColumn() != null && !columns.contains(mapping.idColumn())) {
-      throw new IllegalArgumentException(
-          "--id-col " + mapping.idColumn() + ": the input has no such column; its columns are: " + columnList);
+      throw new InvalidJobException(
+          JobField.ID_COL, "the input has no column '" + mapping.idColumn() + "'; its columns are: " + columnList);
     }
     mapping.fieldColumns().forEach((field, column) -> {
       if (STRING_FIELDS.contains(field) && columns.contains(column)) {
         DataType type = schema.apply(column).dataType();
         if (!type.equals(DataTypes.StringType)) {
-          throw new IllegalArgumentException(
-              "column '" + column + "' must be string for the field " + field + " but got " + type.simpleString());
+          throw new InvalidJobException(
+              JobField.MAP, "column '" + column + "' must be string for the field " + field + " but got " + type.simpleString());
         }
       }
     });

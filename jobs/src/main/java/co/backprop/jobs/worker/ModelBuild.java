@@ -8,8 +8,9 @@ import co.backprop.engines.runner.ModelLoader;
 import co.backprop.engines.runner.ModelRunner;
 import co.backprop.engines.runner.PreparedInput;
 import co.backprop.engines.runner.RunnerOptions;
-import co.backprop.store.JobRecord;
-import co.backprop.store.JobStore;
+import co.backprop.store.UploadedModels;
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.ClassificationRequest;
@@ -37,25 +38,20 @@ import javax.imageio.ImageIO;
  * each, then records success or the reason it failed as the model's build status.
  */
 final class ModelBuild {
-  private final JobStore store;
+  private final UploadedModels uploaded;
   private final ModelStore models;
 
-  ModelBuild(JobStore store, ModelStore models) {
-    this.store = store;
+  ModelBuild(UploadedModels uploaded, ModelStore models) {
+    this.uploaded = uploaded;
     this.models = models;
   }
 
-  /** Builds the model the job names and returns the build message. */
-  String build(JobRecord job) {
-    String name;
-    try {
-      name = Json.MAPPER.readTree(job.options()).get("model").asText();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("a build job names no model: " + job.options(), e);
-    }
-    UserModel model = store.model(job.account(), name).orElseThrow(() -> new IllegalStateException("model " + name + " was deleted"));
+  /** Builds the account's model the spec names and returns the build message. */
+  String build(String account, JobSpec.ModelBuild build) {
+    String name = build.model();
+    UserModel model = uploaded.model(account, name).orElseThrow(() -> new IllegalStateException("model " + name + " was deleted"));
     String message;
-    String status;
+    BuildStatus status;
     try {
       ModelCatalog catalog = UserModels.catalog(ModelCatalog.bundled(models), List.of(model));
       List<String> answered = new ArrayList<>();
@@ -66,14 +62,13 @@ final class ModelBuild {
         smokeRun(spec, smokeRequest(task, Path.of(model.path())));
         answered.add(taskName);
       }
-      status = UserModel.SUCCESS;
+      status = BuildStatus.SUCCESS;
       message = "loaded and answered a test request for " + String.join(", ", answered);
     } catch (RuntimeException e) {
-      status = UserModel.FAIL;
+      status = BuildStatus.FAIL;
       message = "the model could not be built: " + e.getMessage();
     }
-    store.saveModel(new UserModel(
-        model.account(), model.name(), model.description(), model.tasks(), status, message, Instant.now().toString(), model.path()));
+    uploaded.save(model.built(status, message, Instant.now()));
     return message;
   }
 

@@ -1,20 +1,33 @@
 package co.backprop.jobs.worker;
 
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.store.JobRecord;
-import co.backprop.store.JobStore;
-import co.backprop.contract.usage.UsageRow;
 import co.backprop.contract.model.UserModels;
+import co.backprop.contract.task.Json;
+import co.backprop.contract.usage.UsageRow;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
-import java.nio.file.Path;
+import co.backprop.jobs.spark.ProgressReporter;
+import co.backprop.store.JobQueue;
+import co.backprop.store.Store;
+import co.backprop.store.StoreException;
+import co.backprop.store.UsageLedger;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +42,14 @@ public final class Worker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
   private final SparkSession spark;
-  private final JobStore store;
+  private final Store store;
   private final ModelStore models;
   private final String id;
   private final Duration lease;
   private final Duration poll;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  public Worker(SparkSession spark, JobStore store, ModelStore models, String id, Duration lease, Duration poll) {
+  public Worker(SparkSession spark, Store store, ModelStore models, String id, Duration lease, Duration poll) {
     this.spark = spark;
     this.store = store;
     this.models = models;
@@ -53,10 +66,10 @@ public final class Worker implements Runnable {
   public void run() {
     LOG.info("worker {} waiting for jobs", id);
     while (!stopped.get()) {
-      Optional<JobRecord> claimed;
+      Optional<Job> claimed;
       try {
-        claimed = store.claim(id, lease);
-      } catch (JobStore.StoreException e) {
+        claimed = queue().claim(id, lease);
+      } catch (StoreException e) {
         LOG.warn("cannot reach the job store: {}", e.getMessage());
         claimed = Optional.empty();
       }
@@ -68,9 +81,13 @@ public final class Worker implements Runnable {
     }
   }
 
+  private JobQueue queue() {
+    return store.queue();
+  }
+
   /** Runs one claimed job to its end: succeeded, failed, cancelled, or lost to another worker. */
-  void process(JobRecord job) {
-    LOG.info("worker {} runs job {} ({}, attempt {})", id, job.id(), job.kind(), job.attempts());
+  void process(Job job) {
+    LOG.info("worker {} runs job {} ({}, attempt {})", id, job.id(), job.spec().kind().apiName(), job.attempts());
     AtomicLong done = new AtomicLong();
     AtomicLong total = new AtomicLong();
     AtomicBoolean lost = new AtomicBoolean();
@@ -80,9 +97,9 @@ public final class Worker implements Runnable {
     heartbeat.start();
     try {
       spark.sparkContext().setJobGroup(job.id(), "backprop job " + job.id(), true);
-      if (job.kind().equals("build")) {
-        String message = new ModelBuild(store, models).build(job);
-        finish(job, lost, () -> store.succeed(job.id(), id, new JobRecord.Outcome(null, 0, 0, 0, 0, message), "build:" + job.id(), List.of()));
+      if (job.spec() instanceof JobSpec.ModelBuild build) {
+        String message = new ModelBuild(store.models(), models).build(job.account(), build);
+        finish(job, lost, () -> queue().succeed(job.id(), id, Job.Outcome.message(message), "build:" + job.id(), List.of()));
       } else {
         runBatch(job, (rows, of) -> {
           done.set(rows);
@@ -91,11 +108,11 @@ public final class Worker implements Runnable {
       }
     } catch (Exception | Error e) { // Spark throws its checked SparkException unannounced
       if (cancelled.get()) {
-        store.cancelled(job.id(), id);
+        queue().cancelled(job.id(), id);
         LOG.info("job {} cancelled", job.id());
       } else if (!lost.get()) {
         LOG.warn("job {} failed", job.id(), e);
-        store.fail(job.id(), id, rootMessage(e));
+        queue().fail(job.id(), id, rootMessage(e));
       }
     } finally {
       spark.sparkContext().clearJobGroup();
@@ -103,23 +120,72 @@ public final class Worker implements Runnable {
     }
   }
 
-  private void runBatch(JobRecord job, co.backprop.jobs.spark.ProgressReporter.Sink progress, AtomicBoolean lost) {
+  private void runBatch(Job job, ProgressReporter.Sink progress, AtomicBoolean lost) {
     // Each attempt writes its own folder: a worker that lost its lease cannot overwrite the winner.
-    String output = Path.of(job.output()).resolve("attempt-" + job.attempts()).toString();
-    JobOptions options = JobSettings.options(job.kind(), job.options(), job.account(), job.input(), output, models.root().toString());
-    ModelCatalog catalog = UserModels.catalog(BatchJob.catalog(options), store.models(job.account()));
+    String output = new Path(output(job.spec()), "attempt-" + job.attempts()).toString();
+    JobOptions options = options(job, output);
+    ModelCatalog catalog = UserModels.catalog(BatchJob.catalog(options), store.models().models(job.account()));
     JobSummary summary = new BatchJob(spark, options, catalog, progress).run();
     List<UsageRow> usage =
         summary.usage().stream()
             .map(u -> new UsageRow(u.account(), u.period(), u.task(), u.model(), u.requests(), u.computeSeconds()))
             .toList();
     double seconds = usage.stream().mapToDouble(UsageRow::computeSeconds).sum();
-    JobRecord.Outcome outcome = new JobRecord.Outcome(output, summary.rows(), summary.ok(), summary.error(), seconds, null);
+    Job.Outcome outcome = new Job.Outcome(output, summary.rows(), summary.ok(), summary.error(), seconds, null);
     // The same source as `usage import` of this output: importing it as well counts once.
-    finish(job, lost, () -> store.succeed(job.id(), id, outcome, JobStore.runSource(summary.resultsPath(), summary.started()), usage));
+    finish(job, lost, () -> queue().succeed(job.id(), id, outcome, UsageLedger.runSource(summary.resultsPath(), summary.started()), usage));
   }
 
-  private void finish(JobRecord job, AtomicBoolean lost, java.util.function.BooleanSupplier succeed) {
+  private static String output(JobSpec spec) {
+    if (spec instanceof JobSpec.TaskCall call) {
+      return call.output();
+    }
+    return ((JobSpec.Batch) spec).output();
+  }
+
+  /**
+   * The batch job's options for a queued job: every line is billed to the job's account. A task
+   * call runs as a one-line request file in one partition; the front door answers from its result.
+   */
+  private JobOptions options(Job job, String output) {
+    JobSpec.Batch batch;
+    int partitions = 0;
+    if (job.spec() instanceof JobSpec.TaskCall call) {
+      String request = writeRequest(job, call);
+      batch = new JobSpec.Batch(request, output, DataFormat.JSONL, DataFormat.JSONL, null, false);
+      partitions = 1;
+    } else {
+      JobSpec.Batch queued = (JobSpec.Batch) job.spec();
+      batch = new JobSpec.Batch(queued.input(), output, queued.format(), queued.outputFormat(), queued.table(), queued.responses());
+    }
+    return JobOptions.builder(batch)
+        .optAccount(job.account())
+        .optFixedAccount(true)
+        .optOverwrite(true)
+        .optPartitions(partitions)
+        .optModelStore(models.root())
+        .optProgress(false)
+        .build();
+  }
+
+  /** A task call's request line, {@code {id, account, task, body}}, as a file beside its results. */
+  private String writeRequest(Job job, JobSpec.TaskCall call) {
+    String line =
+        Json.MAPPER.createObjectNode().put("id", job.id()).put("account", job.account()).put("task", call.task().apiName())
+            .set("body", call.body()).toString();
+    Path file = new Path(call.output(), "request.jsonl");
+    try {
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(file, true)) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      return fs.makeQualified(file).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the request of " + job.id() + " to " + file, e);
+    }
+  }
+
+  private void finish(Job job, AtomicBoolean lost, BooleanSupplier succeed) {
     if (!succeed.getAsBoolean()) {
       lost.set(true);
       LOG.warn("job {} finished on worker {} after its lease went to another worker: not recorded", job.id(), id);
@@ -127,7 +193,7 @@ public final class Worker implements Runnable {
   }
 
   /** Renews the lease every third of it; cancels the Spark work when cancelled or when lost. */
-  private void beat(JobRecord job, AtomicLong done, AtomicLong total, AtomicBoolean lost, AtomicBoolean cancelled) {
+  private void beat(Job job, AtomicLong done, AtomicLong total, AtomicBoolean lost, AtomicBoolean cancelled) {
     long interval = Math.max(lease.toMillis() / 3, 50);
     while (!Thread.currentThread().isInterrupted()) {
       try {
@@ -136,17 +202,17 @@ public final class Worker implements Runnable {
         return;
       }
       try {
-        if (!store.renew(job.id(), id, lease, done.get(), total.get())) {
+        if (!queue().renew(job.id(), id, lease, done.get(), total.get())) {
           lost.set(true);
           spark.sparkContext().cancelJobGroup(job.id());
           return;
         }
-        if (store.job(job.id()).map(JobRecord::cancelRequested).orElse(false)) {
+        if (queue().job(job.id()).map(Job::cancelRequested).orElse(false)) {
           cancelled.set(true);
           spark.sparkContext().cancelJobGroup(job.id());
           return;
         }
-      } catch (JobStore.StoreException e) {
+      } catch (StoreException e) {
         LOG.warn("cannot renew the lease of job {}: {}", job.id(), e.getMessage());
       }
     }

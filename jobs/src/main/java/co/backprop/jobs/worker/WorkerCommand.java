@@ -1,7 +1,7 @@
 package co.backprop.jobs.worker;
 
 import co.backprop.contract.model.ModelStore;
-import co.backprop.store.JobStore;
+import co.backprop.store.Store;
 import co.backprop.jobs.spark.SparkSessions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    JobStore store = JobStore.forDataFolder(data, storeUrl);
+    Store store = Store.forDataFolder(data, storeUrl);
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
     SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
     Worker worker = new Worker(spark, store, new ModelStore(data.resolve("models")), id, duration(lease), duration(poll));
@@ -61,6 +61,7 @@ public final class WorkerCommand implements Callable<Integer> {
       worker.run();
     } finally {
       spark.stop();
+      store.close();
     }
     return 0;
   }

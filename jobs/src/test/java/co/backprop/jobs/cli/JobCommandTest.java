@@ -2,9 +2,10 @@ package co.backprop.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.jobs.JobOptions;
-import co.backprop.jobs.input.InputFormat;
+import co.backprop.contract.job.DataFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -21,7 +22,7 @@ class JobCommandTest {
 
   private static String failure(String... args) {
     StringWriter err = new StringWriter();
-    CommandLine commandLine = BackpropCommand.commandLine(new JobCommand());
+    CommandLine commandLine = co.backprop.cli.Cli.single(new JobCommand());
     commandLine.setErr(new PrintWriter(err));
     int exit = commandLine.execute(args);
     assertThat(exit).isEqualTo(2);
@@ -31,15 +32,16 @@ class JobCommandTest {
   @Test
   void tableEnrichmentOptions() {
     JobOptions options =
-        parse("--task", "text-vectorisation", "--input", "in.parquet", "--output", "out", "--map", "text=title",
+        parse("--task", "text-classification", "--input", "in.parquet", "--output", "out", "--map", "text=title",
             "--set", "labels=[\"a\",\"b\"]", "--id-col", "sku", "--account", "acme", "--output-format", "jsonl",
             "--batch-tokens", "2048", "--no-progress");
-    assertThat(options.task()).isEqualTo(Task.TEXT_VECTORISATION);
-    assertThat(options.fieldColumns()).isEqualTo(Map.of("text", "title"));
-    assertThat(options.constantFields()).isEqualTo(Map.of("labels", "[\"a\",\"b\"]"));
+    assertThat(options.task()).isEqualTo(Task.TEXT_CLASSIFICATION);
+    assertThat(options.spec().table().fieldColumns()).isEqualTo(Map.of("text", "title"));
+    assertThat(options.spec().table().constantFields())
+        .isEqualTo(Map.of("labels", Json.MAPPER.createArrayNode().add("a").add("b")));
     assertThat(options.idColumn()).isEqualTo("sku");
     assertThat(options.account()).isEqualTo("acme");
-    assertThat(options.outputFormat()).isEqualTo(InputFormat.JSONL);
+    assertThat(options.outputFormat()).isEqualTo(DataFormat.JSONL);
     assertThat(options.batchPolicy().tokenBudget()).isEqualTo(2048);
     assertThat(options.progress()).isFalse();
   }
@@ -58,10 +60,10 @@ class JobCommandTest {
     assertThat(failure("--task", "translate", "--input", "a", "--output", "b"))
         .contains("unknown task 'translate'; known tasks: text-vectorisation, qa");
     assertThat(failure("--input", "a", "--output", "b", "--map", "text=title"))
-        .contains("error: --model, --map, --set and --id-col describe table rows and need --task");
+        .contains("error: --task: is needed: --model, --map, --set and --id-col describe table rows; a request file names the task");
     assertThat(failure("--input", "a", "--output", "b", "--format", "xml"))
         .contains("unknown format 'xml'; known formats: jsonl, parquet, csv, orc");
     assertThat(failure("--task", "text-vectorisation", "--map", "txt=title", "--input", "a", "--output", "b"))
-        .contains("error: --map txt: text-vectorisation has no field 'txt'; its fields are text");
+        .contains("error: --map: text-vectorisation has no field 'txt'; its fields are text");
   }
 }

@@ -1,0 +1,64 @@
+package co.backprop.contract.job;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * A job as the store knows it: who asked, what for, and how far it got.
+ *
+ * @param results the output folder of the attempt that finished the job, once it has
+ * @param total input rows, once known; {@code done} how many are done so far
+ * @param worker the worker holding (or last holding) the job
+ */
+public record Job(
+    String id,
+    String account,
+    JobSpec spec,
+    JobStatus status,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt,
+    int attempts,
+    long total,
+    long done,
+    long ok,
+    long error,
+    double computeSeconds,
+    String message,
+    String worker,
+    boolean cancelRequested,
+    String results) {
+
+  public Job {
+    requireNonNull(id, "id is null");
+    requireNonNull(account, "account is null");
+    requireNonNull(spec, "spec is null");
+    requireNonNull(status, "status is null");
+    requireNonNull(createdAt, "createdAt is null");
+  }
+
+  public boolean finished() {
+    return status.finished();
+  }
+
+  /** A job to queue. */
+  public record New(String id, String account, JobSpec spec, String idempotencyKey) {
+    public New {
+      requireNonNull(id, "id is null");
+      requireNonNull(account, "account is null");
+      requireNonNull(spec, "spec is null");
+    }
+  }
+
+  /**
+   * What a finished job reports.
+   *
+   * @param results where the results are, or null when it wrote none
+   */
+  public record Outcome(String results, long total, long ok, long error, double computeSeconds, String message) {
+    public static Outcome message(String message) {
+      return new Outcome(null, 0, 0, 0, 0, message);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package co.backprop.engines.tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A forward pass's outputs, copied out of native memory: name → values and shape. */
+public final class TensorOutputs {
+  public record Tensor(float[] values, long[] shape) {
+    public int dimension(int axis) {
+      return (int) shape[axis];
+    }
+  }
+
+  private final Map<String, Tensor> byName = new LinkedHashMap<>();
+
+  void put(String name, Tensor tensor) {
+    byName.put(name, tensor);
+  }
+
+  /** The named output; the first one when the model names it otherwise. */
+  public Tensor get(String name) {
+    Tensor tensor = byName.get(name);
+    if (tensor == null) {
+      if (byName.isEmpty()) {
+        throw new IllegalStateException("the model produced no output");
+      }
+      return byName.values().iterator().next();
+    }
+    return tensor;
+  }
+
+  /** The named output, or an error listing the outputs the model has. */
+  public Tensor require(String name) {
+    Tensor tensor = byName.get(name);
+    if (tensor == null) {
+      throw new IllegalStateException("the model has no output '" + name + "'; its outputs are " + List.copyOf(byName.keySet()));
+    }
+    return tensor;
+  }
+}

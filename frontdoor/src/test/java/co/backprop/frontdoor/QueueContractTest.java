@@ -1,0 +1,135 @@
+package co.backprop.frontdoor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.backprop.store.Store;
+import co.backprop.contract.usage.UsageRow;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Queue semantics with real processes: jobs survive a restart, cancel works queued and running, and
+ * a worker killed mid-job loses its lease to another, which finishes the job — once, billed once.
+ */
+abstract class QueueContractTest {
+  @TempDir Path data;
+  private String storeUrl;
+
+  /** The JDBC URL of a new, empty store, or null for the data folder's SQLite file. */
+  protected abstract String newStoreUrl(Path data);
+
+  @BeforeEach
+  void newStore() {
+    storeUrl = newStoreUrl(data);
+  }
+
+  private String createAccount(String name) {
+    try (Store store = Store.forDataFolder(data, storeUrl)) {
+      return store.accounts().create(name);
+    }
+  }
+
+  private static String requests(int count) {
+    return "{\"requests\": ["
+        + IntStream.range(0, count)
+            .mapToObj(i -> "{\"id\": \"r" + i + "\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"sentence number " + i
+                + " about a product that broke after a week of normal use\"}}")
+            .collect(Collectors.joining(", "))
+        + "]}";
+  }
+
+  private static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode job = api.get("/jobs/" + id, key).json();
+      if (job.get("status").asText().equals("running") && job.at("/progress/done").asLong() > 0) {
+        return job;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("job " + id + " did not start making progress");
+  }
+
+  @Test
+  void queuedJobsSurviveARestartAndCancelledOnesNeverRun() throws Exception {
+    String key = createAccount("acme");
+    String first;
+    String second;
+    String cancelled;
+    try (FrontDoor noWorker = FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 1 << 20, 1 << 20))) {
+      ApiClient api = new ApiClient(noWorker.port());
+      first = api.post("/jobs", key, requests(3)).json().get("job_id").asText();
+      second = api.post("/jobs", key, requests(2)).json().get("job_id").asText();
+      cancelled = api.post("/jobs", key, requests(2)).json().get("job_id").asText();
+      assertThat(api.get("/jobs/" + first, key).json().get("status").asText()).isEqualTo("queued");
+      JsonNode cancel = api.send("DELETE", "/jobs/" + cancelled, key, null).json();
+      assertThat(cancel.get("status").asText()).isEqualTo("cancelled");
+    }
+    try (FrontDoor withWorker = FrontDoor.start(TestFrontDoors.config(data, storeUrl, true, 1 << 20, 1 << 20))) {
+      ApiClient api = new ApiClient(withWorker.port());
+      assertThat(api.awaitJob(first, key, Duration.ofMinutes(2)).at("/counts/ok").asLong()).isEqualTo(3);
+      assertThat(api.awaitJob(second, key, Duration.ofMinutes(2)).at("/counts/ok").asLong()).isEqualTo(2);
+      JsonNode never = api.get("/jobs/" + cancelled, key).json();
+      assertThat(never.get("status").asText()).isEqualTo("cancelled");
+      assertThat(never.get("started_at").isNull()).isTrue();
+
+      // A running job stops when cancelled, and bills nothing.
+      String running = api.post("/jobs", key, requests(6000)).json().get("job_id").asText();
+      awaitRunningWithProgress(api, running, key);
+      assertThat(api.send("DELETE", "/jobs/" + running, key, null).json().get("cancel_requested").asBoolean()).isTrue();
+      JsonNode stopped = api.awaitJob(running, key, Duration.ofMinutes(1));
+      assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
+      assertThat(stopped.get("compute_seconds").asDouble()).isZero();
+    }
+  }
+
+  @Test
+  void aWorkerKilledMidJobLosesItsLeaseAndAnotherFinishesTheJobOnce() throws Exception {
+    String key = createAccount("acme");
+    int rows = 2500;
+    try (FrontDoor frontDoor = FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 4 << 20, 1 << 20))) {
+      ApiClient api = new ApiClient(frontDoor.port());
+      String id = api.post("/jobs", key, requests(rows)).json().get("job_id").asText();
+      Process first = startWorker();
+      Process second = null;
+      try {
+        JsonNode running = awaitRunningWithProgress(api, id, key);
+        assertThat(running.get("attempts").asInt()).isEqualTo(1);
+        first.destroyForcibly().waitFor(); // SIGKILL: no clean-up, the lease just stops being renewed
+        second = startWorker();
+        JsonNode done = api.awaitJob(id, key, Duration.ofMinutes(4));
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        assertThat(done.get("attempts").asInt()).isEqualTo(2);
+        assertThat(done.at("/counts/ok").asLong()).isEqualTo(rows);
+        List<String> results = api.get("/jobs/" + id + "/results", key).body().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(results).hasSize(rows);
+        assertThat(results.stream().map(l -> l.replaceAll(".*\"id\":\"(r\\d+)\".*", "$1")).distinct().count()).isEqualTo(rows);
+        List<UsageRow> usage = frontDoor.store().ledger().usage("acme", YearMonth.now(ZoneOffset.UTC).toString());
+        assertThat(usage).singleElement().satisfies(row -> assertThat(row.requests()).isEqualTo(rows));
+      } finally {
+        first.destroyForcibly();
+        if (second != null) {
+          second.destroy();
+          second.waitFor();
+        }
+      }
+    }
+  }
+
+  private Process startWorker() throws IOException {
+    return new ProcessBuilder(TestFrontDoors.workerCommand(data.toAbsolutePath(), storeUrl, "3s"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("worker.log").toFile()))
+        .start();
+  }
+}

@@ -1,0 +1,27 @@
+package co.backprop.store;
+
+import co.backprop.contract.model.UserModel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The models accounts uploaded, and the one-time tokens of upload URLs. */
+public interface UploadedModels {
+  /** Who may upload which model with a token. */
+  record Upload(String account, String model) {}
+
+  /** Adds the model, or replaces the account's model of that name. */
+  void save(UserModel model);
+
+  Optional<UserModel> model(String account, String name);
+
+  List<UserModel> models(String account);
+
+  boolean delete(String account, String name);
+
+  /** A token for one upload of a model, valid for {@code validity}. */
+  String createUpload(String account, String model, Duration validity);
+
+  /** The upload of a token still valid; a token works once. */
+  Optional<Upload> useUpload(String token);
+}

@@ -1,0 +1,270 @@
+package co.backprop.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.job.JobStatus;
+import co.backprop.contract.model.BuildStatus;
+import co.backprop.contract.model.UserModel;
+import co.backprop.contract.task.Task;
+import co.backprop.contract.usage.UsageRow;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every store must do, run against each database (SQLite, PostgreSQL): two handles on one
+ * store stand for the front door and a worker, as two processes hold them; time is a test clock.
+ */
+abstract class StoreContractTest {
+  private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+
+  protected final TestClock clock = new TestClock(START);
+  private final List<Store> opened = new ArrayList<>();
+  private String url;
+  private Store frontDoor;
+  private Store worker;
+
+  /** A JDBC URL of a new, empty store. */
+  protected abstract String newStoreUrl();
+
+  @BeforeEach
+  void open() {
+    url = newStoreUrl();
+    frontDoor = open(url);
+    worker = open(url);
+  }
+
+  private Store open(String storeUrl) {
+    Store store = Store.open(storeUrl, clock);
+    opened.add(store);
+    return store;
+  }
+
+  @AfterEach
+  void close() {
+    opened.forEach(Store::close);
+  }
+
+  private static JobSpec batch(String input) {
+    return new JobSpec.Batch(input, "out/" + input, null, null, null, true);
+  }
+
+  private Job enqueue(String id, String account, String idempotencyKey) {
+    return frontDoor.queue().enqueue(new Job.New(id, account, batch(id + ".jsonl"), idempotencyKey));
+  }
+
+  @Test
+  void keysAreShownOnceAndStoredAsHashes() {
+    String key = frontDoor.accounts().create("acme");
+    assertThat(key).startsWith("bp_").hasSizeGreaterThan(30);
+    assertThat(worker.accounts().forKey(key)).contains("acme");
+    assertThat(worker.accounts().forKey(key + "x")).isEmpty();
+    assertThat(JdbcAccounts.hash(key)).isNotEqualTo(key).hasSize(64);
+    assertThatThrownBy(() -> frontDoor.accounts().create("acme")).hasMessage("account 'acme' already exists");
+    assertThatThrownBy(() -> frontDoor.accounts().create("Bad Name")).hasMessageStartingWith("account names are 2-63 characters");
+  }
+
+  @Test
+  void theSpecComesBackAsItWasQueuedAndAnIdempotencyKeyReturnsTheSameJob() {
+    JobSpec.TaskCall call =
+        new JobSpec.TaskCall(Task.TEXT_VECTORISATION, JsonNodeFactory.instance.objectNode().put("text", "hello"), "jobs/t1");
+    Job queued = frontDoor.queue().enqueue(new Job.New("t1", "acme", call, null));
+    assertThat(queued.spec()).isEqualTo(call);
+    assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
+    assertThat(queued.createdAt()).isEqualTo(START);
+    assertThat(worker.queue().job("t1").orElseThrow().spec()).isEqualTo(call);
+
+    Job first = enqueue("j1", "acme", "retry-1");
+    assertThat(enqueue("j2", "acme", "retry-1").id()).isEqualTo("j1");
+    assertThat(enqueue("j3", "zeta", "retry-1").id()).isEqualTo("j3"); // keys are per account
+    assertThat(first.spec()).isEqualTo(batch("j1.jsonl"));
+  }
+
+  @Test
+  void workersClaimInOrderAndAnExpiredLeaseGoesBackToTheQueue() {
+    enqueue("a", "acme", null);
+    clock.advance(Duration.ofMillis(1));
+    enqueue("b", "acme", null);
+    Job claimed = worker.queue().claim("w1", Duration.ofSeconds(30)).orElseThrow();
+    assertThat(claimed.id()).isEqualTo("a");
+    assertThat(claimed.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(claimed.attempts()).isEqualTo(1);
+    assertThat(claimed.startedAt()).isEqualTo(START.plusMillis(1));
+    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5)).orElseThrow().id()).isEqualTo("b");
+    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5))).isEmpty();
+
+    clock.advance(Duration.ofSeconds(31)); // w1 died: its lease on "a" runs out
+    Job reclaimed = worker.queue().claim("w2", Duration.ofMinutes(5)).orElseThrow();
+    assertThat(reclaimed.id()).isEqualTo("a");
+    assertThat(reclaimed.attempts()).isEqualTo(2);
+    assertThat(reclaimed.worker()).isEqualTo("w2");
+
+    // The first worker comes back: it can neither renew nor finish, nor bill.
+    assertThat(worker.queue().renew("a", "w1", Duration.ofSeconds(10), 5, 10)).isFalse();
+    UsageRow usage = new UsageRow("acme", "2026-11", "qa", "english", 3, 1.5);
+    assertThat(worker.queue().succeed("a", "w1", new Job.Outcome("out", 3, 3, 0, 1.5, null), "run-a", List.of(usage))).isFalse();
+    assertThat(frontDoor.ledger().usage("acme", "2026-11")).isEmpty();
+    assertThat(worker.queue().renew("a", "w2", Duration.ofSeconds(10), 2, 3)).isTrue();
+    assertThat(frontDoor.queue().job("a").orElseThrow().done()).isEqualTo(2);
+    Job.Outcome outcome = new Job.Outcome("out/attempt-2", 3, 3, 0, 1.5, null);
+    assertThat(worker.queue().succeed("a", "w2", outcome, "run-a", List.of(usage))).isTrue();
+    assertThat(worker.queue().succeed("a", "w2", outcome, "run-a", List.of(usage))).isFalse();
+    assertThat(frontDoor.ledger().usage("acme", "2026-11")).containsExactly(usage);
+    Job done = frontDoor.queue().job("a", "acme").orElseThrow();
+    assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+    assertThat(done.results()).isEqualTo("out/attempt-2");
+    assertThat(done.ok()).isEqualTo(3);
+    assertThat(done.finishedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void aFailureIsRecordedWithItsMessageOnlyByTheLeaseHolder() {
+    enqueue("f", "acme", null);
+    worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(worker.queue().fail("f", "someone-else", "boom")).isFalse();
+    assertThat(worker.queue().fail("f", "w", "the input does not exist")).isTrue();
+    Job failed = frontDoor.queue().job("f").orElseThrow();
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.message()).isEqualTo("the input does not exist");
+  }
+
+  @Test
+  void anotherAccountsJobIsInvisibleAndCancellingStopsQueuedJobsAtOnce() {
+    enqueue("q", "acme", null);
+    clock.advance(Duration.ofMillis(1));
+    enqueue("r", "acme", null);
+    assertThat(frontDoor.queue().job("q", "zeta")).isEmpty();
+    assertThat(frontDoor.queue().cancel("q", "zeta")).isEmpty();
+    Job cancelledQueued = frontDoor.queue().cancel("q", "acme").orElseThrow();
+    assertThat(cancelledQueued.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelledQueued.message()).isEqualTo("cancelled before it started");
+
+    Job running = worker.queue().claim("w", Duration.ofSeconds(10)).orElseThrow();
+    assertThat(running.id()).isEqualTo("r");
+    Job cancelling = frontDoor.queue().cancel("r", "acme").orElseThrow();
+    assertThat(cancelling.status()).isEqualTo(JobStatus.RUNNING);
+    assertThat(cancelling.cancelRequested()).isTrue();
+    assertThat(worker.queue().cancelled("r", "w")).isTrue();
+    assertThat(frontDoor.queue().job("r").orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(worker.queue().claim("w", Duration.ofSeconds(10))).isEmpty();
+  }
+
+  @Test
+  void aJobCancelledWhileItsWorkerDiedEndsCancelledAtTheNextClaim() {
+    enqueue("s", "acme", null);
+    worker.queue().claim("dead", Duration.ofSeconds(5)).orElseThrow();
+    frontDoor.queue().cancel("s", "acme");
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(worker.queue().claim("alive", Duration.ofSeconds(10))).isEmpty();
+    assertThat(frontDoor.queue().job("s").orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
+  @Test
+  void usageOfOneSourceCountsOnce() {
+    List<UsageRow> rows = List.of(new UsageRow("acme", "2026-11", "text-vectorisation", "english", 300, 2.0));
+    assertThat(frontDoor.ledger().record("out/products@2026-11-26T10:00:00Z", rows)).isEqualTo(1);
+    assertThat(worker.ledger().record("out/products@2026-11-26T10:00:00Z", rows)).isZero();
+    assertThat(frontDoor.ledger().record("out/other@2026-11-27T10:00:00Z", rows)).isEqualTo(1);
+    assertThat(frontDoor.ledger().usage("acme", "2026-11"))
+        .containsExactly(new UsageRow("acme", "2026-11", "text-vectorisation", "english", 600, 4.0));
+    assertThat(frontDoor.ledger().usage("acme", "2026-12")).isEmpty();
+  }
+
+  @Test
+  void uploadedModelsBelongToTheirAccountAndTokensWorkOnceUntilTheyExpire() {
+    UserModel model = new UserModel("acme", "moods", "joy and anger", List.of("emotion"), BuildStatus.BUILDING, "queued", START, "/m");
+    frontDoor.models().save(model);
+    assertThat(worker.models().model("acme", "moods")).contains(model);
+    assertThat(worker.models().model("zeta", "moods")).isEmpty();
+    UserModel built = model.built(BuildStatus.SUCCESS, "loaded", START.plusSeconds(5));
+    worker.models().save(built);
+    assertThat(frontDoor.models().models("acme")).containsExactly(built);
+    assertThat(frontDoor.models().delete("zeta", "moods")).isFalse();
+    assertThat(frontDoor.models().delete("acme", "moods")).isTrue();
+    assertThat(frontDoor.models().models("acme")).isEmpty();
+
+    String token = frontDoor.models().createUpload("acme", "my-model", Duration.ofHours(1));
+    assertThat(frontDoor.models().useUpload(token)).contains(new UploadedModels.Upload("acme", "my-model"));
+    assertThat(frontDoor.models().useUpload(token)).isEmpty();
+    String shortLived = frontDoor.models().createUpload("acme", "my-model", Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(frontDoor.models().useUpload(shortLived)).isEmpty();
+  }
+
+  @Test
+  void reopeningAStoreKeepsItsDataAndItsSchema() {
+    String key = frontDoor.accounts().create("acme");
+    enqueue("kept", "acme", null);
+    frontDoor.close();
+    Store again = open(url);
+    assertThat(again.accounts().forKey(key)).contains("acme");
+    assertThat(again.queue().job("kept")).isPresent();
+  }
+
+  /** Two workers, each on its own connection pool as two processes would be, drain 200 jobs. */
+  @Test
+  void twoWorkersClaim200QueuedJobsAndEachRunsExactlyOnce() throws Exception {
+    int jobs = 200;
+    for (int i = 0; i < jobs; i++) {
+      enqueue(String.format("c%03d", i), i % 2 == 0 ? "acme" : "zeta", null);
+    }
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    Set<String> workersSeen = ConcurrentHashMap.newKeySet();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    CountDownLatch ready = new CountDownLatch(2);
+    for (String name : List.of("worker-1", "worker-2")) {
+      Store own = open(url);
+      threads.add(new Thread(() -> {
+        try {
+          ready.countDown();
+          ready.await(); // both start together
+          for (Optional<Job> job; (job = own.queue().claim(name, Duration.ofMinutes(1))).isPresent(); ) {
+            String id = job.get().id();
+            runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            workersSeen.add(name);
+            Thread.sleep(1); // the job's work: long enough for the other worker to claim meanwhile
+            own.queue().renew(id, name, Duration.ofMinutes(1), 1, 1);
+            UsageRow usage = new UsageRow(job.get().account(), "2026-11", "qa", "english", 1, 0.1);
+            if (!own.queue().succeed(id, name, new Job.Outcome("out/" + id, 1, 1, 0, 0.1, null), "run-" + id, List.of(usage))) {
+              throw new AssertionError("lost the lease of " + id + " without anyone else claiming it");
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, name));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join(Duration.ofMinutes(2).toMillis());
+    }
+    assertThat(failures).isEmpty();
+    assertThat(runs).hasSize(jobs);
+    assertThat(runs.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(workersSeen).containsExactlyInAnyOrder("worker-1", "worker-2");
+    for (String account : List.of("acme", "zeta")) {
+      assertThat(frontDoor.ledger().usage(account, "2026-11"))
+          .singleElement()
+          .satisfies(row -> assertThat(row.requests()).isEqualTo(jobs / 2));
+    }
+    for (int i = 0; i < jobs; i++) {
+      assertThat(frontDoor.queue().job(String.format("c%03d", i)).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+  }
+}
