@@ -16,9 +16,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code backprop} command line, the same in both JVMs: every {@link Subcommand} listed, the ones
- * of this JVM runnable, and one way to report failures — a user's mistake is one line and exit 2,
- * an unreadable or unwritable path one line and exit 3, anything else a bug with its stack trace
+ * The {@code backprop} command line, the same in both JVMs: every {@link Subcommand} listed, the
+ * ones of this JVM runnable, and one way to report failures — a user's mistake is one line and exit
+ * 2, an unreadable or unwritable path one line and exit 3, anything else a bug with its stack trace
  * and exit 1.
  */
 public final class Cli {
@@ -54,7 +54,8 @@ public final class Cli {
     Set<String> expected = new TreeSet<>();
     Subcommand.of(runtime).forEach(s -> expected.add(s.commandName()));
     if (!expected.equals(new TreeSet<>(byName.keySet()))) {
-      throw new IllegalStateException("the " + runtime + " JVM must provide " + expected + " but provides " + byName.keySet());
+      throw new IllegalStateException(
+          "the " + runtime + " JVM must provide " + expected + " but provides " + byName.keySet());
     }
     CommandLine root = new CommandLine(new Root()).setUsageHelpAutoWidth(true);
     for (Subcommand subcommand : Subcommand.values()) {
@@ -68,18 +69,25 @@ public final class Cli {
     return withErrorHandler(root);
   }
 
-  /** Runs a command line and exits the JVM with its code (a server's command returns only when it stops). */
+  /**
+   * Runs a command line and exits the JVM with its code (a server's command returns only when it
+   * stops).
+   */
   public static void main(Subcommand.Runtime runtime, String[] args, Object... commands) {
     System.exit(commandLine(runtime, commands).execute(args));
   }
 
-  /** A command line for one command object alone (spark-submit's entry, tests), reporting errors the same way. */
+  /**
+   * A command line for one command object alone (spark-submit's entry, tests), reporting errors the
+   * same way.
+   */
   public static CommandLine single(Object command) {
     return withErrorHandler(new CommandLine(command));
   }
 
   private static CommandLine withErrorHandler(CommandLine line) {
-    return line.setExecutionExceptionHandler((exception, commandLine, parseResult) -> report(exception, commandLine.getErr()));
+    return line.setExecutionExceptionHandler(
+        (exception, commandLine, parseResult) -> report(exception, commandLine.getErr()));
   }
 
   /** A subcommand of the other JVM: listed here, run there. */
@@ -95,9 +103,14 @@ public final class Cli {
 
     @Override
     public Integer call() {
-      String jvm = subcommand.runtime() == Subcommand.Runtime.SPARK ? "Spark's JVM" : "the front door's JVM";
+      String jvm =
+          subcommand.runtime() == Subcommand.Runtime.SPARK ? "Spark's JVM" : "the front door's JVM";
       throw new IllegalArgumentException(
-          subcommand.commandName() + " runs in " + jvm + ": run it as bin/backprop " + subcommand.commandName());
+          subcommand.commandName()
+              + " runs in "
+              + jvm
+              + ": run it as bin/backprop "
+              + subcommand.commandName());
     }
   }
 
@@ -110,8 +123,12 @@ public final class Cli {
     }
     if (exception instanceof IOException || exception instanceof UncheckedIOException) {
       Throwable cause = exception.getCause();
-      String detail = cause == null || cause.getMessage() == null || exception.getMessage().contains(cause.getMessage())
-          ? "" : " (" + cause.getMessage() + ")";
+      String detail =
+          cause == null
+                  || cause.getMessage() == null
+                  || exception.getMessage().contains(cause.getMessage())
+              ? ""
+              : " (" + cause.getMessage() + ")";
       err.println("error: " + exception.getMessage() + detail);
       return IO_ERROR;
     }
@@ -122,7 +139,9 @@ public final class Cli {
 
   /** The user's mistake this failure is, or wraps: what they can act on. */
   private static Throwable userError(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
       if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
         return cause;
       }
@@ -131,11 +150,15 @@ public final class Cli {
   }
 
   private static String message(Throwable error) {
-    return error instanceof InvalidJobException invalid ? invalid.message(JobField.Origin.CLI) : error.getMessage();
+    return error instanceof InvalidJobException invalid
+        ? invalid.message(JobField.Origin.CLI)
+        : error.getMessage();
   }
 
   /** The names of the subcommands {@code bin/backprop} must start in the front door's JVM. */
   public static List<String> frontDoorCommands() {
-    return Subcommand.of(Subcommand.Runtime.FRONT_DOOR).stream().map(Subcommand::commandName).toList();
+    return Subcommand.of(Subcommand.Runtime.FRONT_DOOR).stream()
+        .map(Subcommand::commandName)
+        .toList();
   }
 }

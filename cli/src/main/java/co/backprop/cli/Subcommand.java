@@ -10,7 +10,10 @@ import java.util.Optional;
  * starts the one a subcommand needs; both know the whole list.
  */
 public enum Subcommand {
-  DEMO("demo", Runtime.SPARK, "Vectorise the bundled sample catalogue with local Spark and the bundled model"),
+  DEMO(
+      "demo",
+      Runtime.SPARK,
+      "Vectorise the bundled sample catalogue with local Spark and the bundled model"),
   JOB("job", Runtime.SPARK, "Run a task over a table, or a file of API requests, with Spark"),
   MODELS("models", Runtime.SPARK, "List the model catalog; fetch models into the model store"),
   REPORT("report", Runtime.SPARK, "Write a self-contained HTML report of a finished job"),
@@ -20,8 +23,14 @@ public enum Subcommand {
   ACCOUNTS("accounts", Runtime.FRONT_DOOR, "Create accounts and their API keys"),
   USAGE("usage", Runtime.FRONT_DOOR, "Bill a job's output to the usage ledger"),
   BENCH("bench", Runtime.SPARK, "Benchmark: the Spark job against a bare ONNX Runtime loop"),
-  BENCH_GENERATION("bench-generation", Runtime.SPARK, "Benchmark: text generation with and without the KV cache"),
-  BENCH_FRONTDOOR("bench-frontdoor", Runtime.FRONT_DOOR, "Benchmark: the front door's calls and job submissions");
+  BENCH_GENERATION(
+      "bench-generation",
+      Runtime.SPARK,
+      "Benchmark: text generation with and without the KV cache"),
+  BENCH_FRONTDOOR(
+      "bench-frontdoor",
+      Runtime.FRONT_DOOR,
+      "Benchmark: the front door's calls and job submissions");
 
   /** Which JVM a subcommand runs in. */
   public enum Runtime {

@@ -2,8 +2,7 @@ package co.backprop.frontdoor;
 
 import co.backprop.contract.job.InvalidJobException;
 import co.backprop.contract.task.InvalidRequestException;
-import co.backprop.frontdoor.http.Results;
-import co.backprop.store.Store;
+import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.frontdoor.http.ApiException;
 import co.backprop.frontdoor.http.ApiKeys;
@@ -11,9 +10,10 @@ import co.backprop.frontdoor.http.JobController;
 import co.backprop.frontdoor.http.JobQueue;
 import co.backprop.frontdoor.http.ModelController;
 import co.backprop.frontdoor.http.Models;
+import co.backprop.frontdoor.http.Results;
 import co.backprop.frontdoor.http.TaskController;
 import co.backprop.frontdoor.http.UsageController;
-import co.backprop.contract.task.Json;
+import co.backprop.store.Store;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -30,10 +30,24 @@ public final class FrontDoor implements AutoCloseable {
   /** Every route, as registered: the OpenAPI test checks each is documented. */
   public static final List<String> ROUTES =
       List.of(
-          "POST /text-vectorisation", "POST /qa", "POST /text-classification", "POST /image-classification",
-          "POST /text-generation", "POST /summarisation", "POST /emotion", "POST /jobs", "GET /jobs/{id}",
-          "GET /jobs/{id}/results", "DELETE /jobs/{id}", "GET /models", "GET /models/{model}", "DELETE /models/{model}",
-          "POST /upload-url", "PUT /uploads/{token}", "GET /usage", "GET /openapi.json");
+          "POST /text-vectorisation",
+          "POST /qa",
+          "POST /text-classification",
+          "POST /image-classification",
+          "POST /text-generation",
+          "POST /summarisation",
+          "POST /emotion",
+          "POST /jobs",
+          "GET /jobs/{id}",
+          "GET /jobs/{id}/results",
+          "DELETE /jobs/{id}",
+          "GET /models",
+          "GET /models/{model}",
+          "DELETE /models/{model}",
+          "POST /upload-url",
+          "PUT /uploads/{token}",
+          "GET /usage",
+          "GET /openapi.json");
 
   private final Javalin server;
   private final WorkerProcess worker;
@@ -54,7 +68,13 @@ public final class FrontDoor implements AutoCloseable {
     TaskController tasks = new TaskController(queue, models, results, config.syncWait());
     JobController jobs = new JobController(store, queue, models, results, config.allowedRoots());
     ModelController modelRoutes =
-        new ModelController(store.models(), models, queue, config.userModels(), config.uploads(), config.maxUploadBytes());
+        new ModelController(
+            store.models(),
+            models,
+            queue,
+            config.userModels(),
+            config.uploads(),
+            config.maxUploadBytes());
     UsageController usage = new UsageController(store.ledger());
     String openApi = openApi();
 
@@ -77,24 +97,46 @@ public final class FrontDoor implements AutoCloseable {
               app.routes.post("/upload-url", modelRoutes::uploadUrl);
               app.routes.put("/uploads/{token}", modelRoutes::upload);
               app.routes.get("/usage", usage::get);
-              app.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-              app.routes.exception(ApiException.class, (e, ctx) -> {
-                if (e.bareString()) {
-                  ctx.status(e.status()).contentType("application/json").result(Json.MAPPER.getNodeFactory().textNode(e.getMessage()).toString());
-                } else {
-                  ctx.status(e.status()).contentType("application/json")
-                      .result(Json.MAPPER.createObjectNode().put("message", e.getMessage()).toString());
-                }
-              });
+              app.routes.get(
+                  "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+              app.routes.exception(
+                  ApiException.class,
+                  (e, ctx) -> {
+                    if (e.bareString()) {
+                      ctx.status(e.status())
+                          .contentType("application/json")
+                          .result(Json.MAPPER.getNodeFactory().textNode(e.getMessage()).toString());
+                    } else {
+                      ctx.status(e.status())
+                          .contentType("application/json")
+                          .result(
+                              Json.MAPPER
+                                  .createObjectNode()
+                                  .put("message", e.getMessage())
+                                  .toString());
+                    }
+                  });
               // The contract's own errors name the API field: they are the client's to fix.
-              app.routes.exception(InvalidRequestException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
-              app.routes.exception(InvalidJobException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
-              app.routes.exception(HttpResponseException.class, (e, ctx) ->
-                  ctx.status(e.getStatus()).contentType("application/json")
-                      .result(Json.MAPPER.createObjectNode().put("message", e.getMessage()).toString()));
+              app.routes.exception(
+                  InvalidRequestException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
+              app.routes.exception(
+                  InvalidJobException.class, (e, ctx) -> message(ctx, 400, e.getMessage()));
+              app.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      ctx.status(e.getStatus())
+                          .contentType("application/json")
+                          .result(
+                              Json.MAPPER
+                                  .createObjectNode()
+                                  .put("message", e.getMessage())
+                                  .toString()));
             });
     server.start(config.port());
-    WorkerProcess worker = config.workerCommand().isEmpty() ? null : WorkerProcess.start(config.workerCommand(), config.data().resolve("logs"));
+    WorkerProcess worker =
+        config.workerCommand().isEmpty()
+            ? null
+            : WorkerProcess.start(config.workerCommand(), config.data().resolve("logs"));
     return new FrontDoor(server, worker, store);
   }
 
@@ -111,7 +153,9 @@ public final class FrontDoor implements AutoCloseable {
   }
 
   private static void message(io.javalin.http.Context ctx, int status, String message) {
-    ctx.status(status).contentType("application/json").result(Json.MAPPER.createObjectNode().put("message", message).toString());
+    ctx.status(status)
+        .contentType("application/json")
+        .result(Json.MAPPER.createObjectNode().put("message", message).toString());
   }
 
   public Store store() {

@@ -49,7 +49,8 @@ final class WorkerProcess implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      LOG.info("worker started (pid {}): {}; log in {}", process.pid(), String.join(" ", command), log);
+      LOG.info(
+          "worker started (pid {}): {}; log in {}", process.pid(), String.join(" ", command), log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the worker: " + String.join(" ", command), e);
     }

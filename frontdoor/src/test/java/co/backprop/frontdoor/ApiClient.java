@@ -21,7 +21,8 @@ final class ApiClient {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   ApiClient(int port) {
@@ -32,7 +33,11 @@ final class ApiClient {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofMinutes(3))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .header("content-type", "application/json");
     if (key != null) {
       request.header("x-api-key", key);
@@ -41,7 +46,8 @@ final class ApiClient {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.body(), response.headers());
     } catch (IOException | InterruptedException e) {
       throw new AssertionError(method + " " + path + " failed", e);
@@ -51,7 +57,11 @@ final class ApiClient {
   Answer put(String url, byte[] body) {
     try {
       HttpResponse<String> response =
-          client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(1)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          client.send(
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofMinutes(1))
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), response.body(), response.headers());
     } catch (IOException | InterruptedException e) {

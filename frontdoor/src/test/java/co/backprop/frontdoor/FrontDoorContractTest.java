@@ -2,12 +2,12 @@ package co.backprop.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.store.Store;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.SeedDocument;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskBodyParser;
 import co.backprop.contract.task.TaskResponse;
+import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.Color;
@@ -84,16 +84,24 @@ abstract class FrontDoorContractTest {
     return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes.toByteArray());
   }
 
-  /** Same fields, same kinds of values (a list of numbers is a list of numbers, whatever its length). */
+  /**
+   * Same fields, same kinds of values (a list of numbers is a list of numbers, whatever its
+   * length).
+   */
   private static void assertSameShape(String where, JsonNode actual, JsonNode documented) {
-    assertThat(actual.getNodeType()).as(where + " type of " + actual).isEqualTo(documented.getNodeType());
+    assertThat(actual.getNodeType())
+        .as(where + " type of " + actual)
+        .isEqualTo(documented.getNodeType());
     if (documented.isObject()) {
       boolean labelMap = true;
       for (Iterator<JsonNode> values = documented.elements(); values.hasNext(); ) {
         labelMap &= values.next().isNumber();
       }
       if (labelMap) {
-        actual.elements().forEachRemaining(value -> assertThat(value.isNumber()).as(where + " probabilities").isTrue());
+        actual
+            .elements()
+            .forEachRemaining(
+                value -> assertThat(value.isNumber()).as(where + " probabilities").isTrue());
         return;
       }
       Set<String> fields = new HashSet<>();
@@ -101,7 +109,8 @@ abstract class FrontDoorContractTest {
       Set<String> actualFields = new HashSet<>();
       actual.fieldNames().forEachRemaining(actualFields::add);
       assertThat(actualFields).as(where + " fields").isEqualTo(fields);
-      fields.forEach(field -> assertSameShape(where + "." + field, actual.get(field), documented.get(field)));
+      fields.forEach(
+          field -> assertSameShape(where + "." + field, actual.get(field), documented.get(field)));
     } else if (documented.isArray() && documented.size() > 0) {
       actual.forEach(element -> assertSameShape(where + "[]", element, documented.get(0)));
     }
@@ -121,7 +130,8 @@ abstract class FrontDoorContractTest {
       boolean batch = TaskBodyParser.parse(task, body.json()).batch();
       ApiClient.Answer answer = api.post("/" + task.apiName(), acme, body.json().toString());
       if (task == Task.IMAGE_CLASSIFICATION) {
-        // The seed's example image is a cut-off PNG: a client sending it gets a 400 naming the field.
+        // The seed's example image is a cut-off PNG: a client sending it gets a 400 naming the
+        // field.
         assertThat(answer.status()).as(body.source() + ": " + answer.body()).isEqualTo(400);
         assertThat(answer.json().get("message").asText()).startsWith("image: ");
         continue;
@@ -129,8 +139,14 @@ abstract class FrontDoorContractTest {
       assertThat(answer.status()).as(body.source() + ": " + answer.body()).isEqualTo(200);
       JsonNode documented =
           examples.stream()
-              .filter(e -> !e.isBody() && e.task() == task && TaskResponse.parse(task, e.json()).batch() == batch)
-              .findFirst().orElseThrow().json();
+              .filter(
+                  e ->
+                      !e.isBody()
+                          && e.task() == task
+                          && TaskResponse.parse(task, e.json()).batch() == batch)
+              .findFirst()
+              .orElseThrow()
+              .json();
       assertSameShape(body.source(), answer.json(), documented);
       TaskResponse parsed = TaskResponse.parse(task, answer.json());
       assertThat(parsed.outputs()).hasSize(TaskBodyParser.parse(task, body.json()).items().size());
@@ -145,7 +161,8 @@ abstract class FrontDoorContractTest {
     assertThat(classified.status()).as(classified.body()).isEqualTo(200);
     JsonNode probabilities = classified.json().get("probabilities");
     assertThat(probabilities.get("red").asDouble()).isGreaterThan(0.9);
-    assertThat(probabilities.get("red").asDouble() + probabilities.get("healthy brain").asDouble()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(probabilities.get("red").asDouble() + probabilities.get("healthy brain").asDouble())
+        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
   }
 
   @Test
@@ -169,7 +186,9 @@ abstract class FrontDoorContractTest {
     JsonNode paths = api.get("/openapi.json", null).json().get("paths");
     for (String route : FrontDoor.ROUTES) {
       String[] parts = route.split(" ");
-      assertThat(paths.path(parts[1]).has(parts[0].toLowerCase(java.util.Locale.ROOT))).as(route).isTrue();
+      assertThat(paths.path(parts[1]).has(parts[0].toLowerCase(java.util.Locale.ROOT)))
+          .as(route)
+          .isTrue();
     }
   }
 
@@ -177,16 +196,22 @@ abstract class FrontDoorContractTest {
   void badBodiesAre400sThatNameTheField() {
     ApiClient.Answer noLabels = api.post("/text-classification", acme, "{\"text\": \"hello\"}");
     assertThat(noLabels.status()).isEqualTo(400);
-    assertThat(noLabels.json().get("message").asText()).isEqualTo("labels: must be a non-empty list of strings but got nothing");
+    assertThat(noLabels.json().get("message").asText())
+        .isEqualTo("labels: must be a non-empty list of strings but got nothing");
     ApiClient.Answer notJson = api.post("/emotion", acme, "{\"text\": ");
     assertThat(notJson.status()).isEqualTo(400);
     assertThat(notJson.json().get("message").asText()).startsWith("body: not valid JSON");
-    ApiClient.Answer badParameter = api.post("/text-generation", acme, "{\"text\": \"the\", \"top_p\": 2}");
-    assertThat(badParameter.json().get("message").asText()).isEqualTo("top_p: must be in (0, 1] but got 2.0");
-    ApiClient.Answer unknownModel = api.post("/qa", acme, "{\"question\": \"q\", \"context\": \"c\", \"model\": \"klingon\"}");
+    ApiClient.Answer badParameter =
+        api.post("/text-generation", acme, "{\"text\": \"the\", \"top_p\": 2}");
+    assertThat(badParameter.json().get("message").asText())
+        .isEqualTo("top_p: must be in (0, 1] but got 2.0");
+    ApiClient.Answer unknownModel =
+        api.post("/qa", acme, "{\"question\": \"q\", \"context\": \"c\", \"model\": \"klingon\"}");
     assertThat(unknownModel.status()).isEqualTo(400);
-    assertThat(unknownModel.json().get("message").asText()).isEqualTo("model: unknown model 'klingon' for qa; known models for qa: english");
-    ApiClient.Answer tooBig = api.post("/text-vectorisation", acme, "{\"text\": \"" + "word ".repeat(60_000) + "\"}");
+    assertThat(unknownModel.json().get("message").asText())
+        .isEqualTo("model: unknown model 'klingon' for qa; known models for qa: english");
+    ApiClient.Answer tooBig =
+        api.post("/text-vectorisation", acme, "{\"text\": \"" + "word ".repeat(60_000) + "\"}");
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(tooBig.json().has("message")).isTrue();
   }
@@ -194,9 +219,10 @@ abstract class FrontDoorContractTest {
   @Test
   void jobsRunInlineRequestsAndStreamTheirResults() throws IOException {
     String requests =
-        "{\"requests\": [{\"id\": \"a\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"one\"}},"
-            + " {\"id\": \"b\", \"task\": \"emotion\", \"body\": {\"text\": [\"I hope this works\", \"Thank you!\"]}},"
-            + " {\"id\": \"c\", \"account\": \"zeta\", \"task\": \"emotion\", \"body\": {\"text\": \"billed to someone else?\"}}]}";
+        "{\"requests\": [{\"id\": \"a\", \"task\": \"text-vectorisation\", \"body\": {\"text\":"
+            + " \"one\"}}, {\"id\": \"b\", \"task\": \"emotion\", \"body\": {\"text\": [\"I hope"
+            + " this works\", \"Thank you!\"]}}, {\"id\": \"c\", \"account\": \"zeta\", \"task\":"
+            + " \"emotion\", \"body\": {\"text\": \"billed to someone else?\"}}]}";
     ApiClient.Answer submitted = api.post("/jobs", acme, requests, "Idempotency-Key", "nightly-1");
     assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
     String id = submitted.json().get("job_id").asText();
@@ -215,34 +241,43 @@ abstract class FrontDoorContractTest {
 
     ApiClient.Answer results = api.get("/jobs/" + id + "/results", acme);
     assertThat(results.status()).isEqualTo(200);
-    assertThat(results.headers().firstValue("content-type").orElse("")).startsWith("application/x-ndjson");
+    assertThat(results.headers().firstValue("content-type").orElse(""))
+        .startsWith("application/x-ndjson");
     List<String> lines = results.body().lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).hasSize(4);
-    assertThat(lines.get(3)).contains("account: this job's requests are billed to 'acme'; the line names 'zeta'");
+    assertThat(lines.get(3))
+        .contains("account: this job's requests are billed to 'acme'; the line names 'zeta'");
 
     // Another account sees none of it.
     assertThat(api.get("/jobs/" + id, zeta).status()).isEqualTo(404);
     assertThat(api.get("/jobs/" + id + "/results", zeta).status()).isEqualTo(404);
     assertThat(api.send("DELETE", "/jobs/" + id, zeta, null).status()).isEqualTo(404);
 
-    // The worker billed the run under the same source `usage import` uses: importing it adds nothing.
+    // The worker billed the run under the same source `usage import` uses: importing it adds
+    // nothing.
     String output = frontDoor.store().queue().job(id).orElseThrow().results();
     co.backprop.frontdoor.usage.UsageImport.Imported imported =
-        co.backprop.frontdoor.usage.UsageImport.of(frontDoor.store().ledger(), output, new org.apache.hadoop.conf.Configuration()).get(0);
+        co.backprop.frontdoor.usage.UsageImport.of(
+                frontDoor.store().ledger(), output, new org.apache.hadoop.conf.Configuration())
+            .get(0);
     assertThat(imported.rows()).isEqualTo(2); // emotion and text-vectorisation for acme
     assertThat(imported.alreadyCounted()).isEqualTo(2);
 
     JsonNode usage = api.get("/usage", acme).json();
     assertThat(usage.get("compute_seconds").asDouble()).isPositive();
-    assertThat(usage.get("free_seconds_left").asDouble()).isEqualTo(1000 - usage.get("compute_seconds").asDouble());
-    assertThat(usage.get("by_task_model").findValuesAsText("task")).contains("emotion", "text-vectorisation");
+    assertThat(usage.get("free_seconds_left").asDouble())
+        .isEqualTo(1000 - usage.get("compute_seconds").asDouble());
+    assertThat(usage.get("by_task_model").findValuesAsText("task"))
+        .contains("emotion", "text-vectorisation");
   }
 
   @Test
   void jobInputsMustStayInsideTheAllowedFolders() {
-    ApiClient.Answer outside = api.post("/jobs", acme, "{\"task\": \"text-vectorisation\", \"input\": \"/etc/passwd\"}");
+    ApiClient.Answer outside =
+        api.post("/jobs", acme, "{\"task\": \"text-vectorisation\", \"input\": \"/etc/passwd\"}");
     assertThat(outside.status()).isEqualTo(400);
-    assertThat(outside.json().get("message").asText()).startsWith("input: local paths must be under");
+    assertThat(outside.json().get("message").asText())
+        .startsWith("input: local paths must be under");
     ApiClient.Answer both = api.post("/jobs", acme, "{\"requests\": [{}], \"input\": \"x\"}");
     assertThat(both.json().get("message").asText()).startsWith("input: give either input");
   }
@@ -252,9 +287,11 @@ abstract class FrontDoorContractTest {
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
       for (int i = 0; i < namesAndFiles.length; i += 2) {
         zip.putNextEntry(new ZipEntry(namesAndFiles[i]));
-        zip.write(namesAndFiles[i + 1].startsWith("fixture:")
-            ? TestFrontDoors.fixture("sequence-classification-tiny", namesAndFiles[i + 1].substring(8))
-            : namesAndFiles[i + 1].getBytes());
+        zip.write(
+            namesAndFiles[i + 1].startsWith("fixture:")
+                ? TestFrontDoors.fixture(
+                    "sequence-classification-tiny", namesAndFiles[i + 1].substring(8))
+                : namesAndFiles[i + 1].getBytes());
         zip.closeEntry();
       }
     }
@@ -269,10 +306,21 @@ abstract class FrontDoorContractTest {
 
   @Test
   void anUploadedModelIsBuiltAndThenAnswersForItsAccountOnly() throws Exception {
-    String config = "{\"description\": \"joy, anger, sadness, neutral\", \"tasks\": [\"emotion\", \"text-classification\"],"
-        + " \"problem_type\": \"multi_label_classification\", \"id2label\": {\"0\": \"joy\", \"1\": \"anger\", \"2\": \"sadness\", \"3\": \"neutral\"}}";
+    String config =
+        "{\"description\": \"joy, anger, sadness, neutral\", \"tasks\": [\"emotion\","
+            + " \"text-classification\"], \"problem_type\": \"multi_label_classification\","
+            + " \"id2label\": {\"0\": \"joy\", \"1\": \"anger\", \"2\": \"sadness\", \"3\":"
+            + " \"neutral\"}}";
     ApiClient.Answer uploaded =
-        api.put(uploadUrl("moods"), zip("model.onnx", "fixture:model.onnx", "tokenizer.json", "fixture:tokenizer.json", "config.json", config));
+        api.put(
+            uploadUrl("moods"),
+            zip(
+                "model.onnx",
+                "fixture:model.onnx",
+                "tokenizer.json",
+                "fixture:tokenizer.json",
+                "config.json",
+                config));
     assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(200);
     assertThat(uploaded.json().get("build_status").asText()).isEqualTo("building");
 
@@ -283,13 +331,21 @@ abstract class FrontDoorContractTest {
       model = api.get("/models/moods", acme).json();
     } while (model.get("build_status").asText().equals("building") && System.nanoTime() < deadline);
     assertThat(model.get("build_status").asText()).as(model.toString()).isEqualTo("success");
-    assertThat(model.get("build_message").asText()).isEqualTo("loaded and answered a test request for emotion, text-classification");
-    assertThat(model.get("tasks")).extracting(JsonNode::asText).containsExactly("emotion", "text-classification");
+    assertThat(model.get("build_message").asText())
+        .isEqualTo("loaded and answered a test request for emotion, text-classification");
+    assertThat(model.get("tasks"))
+        .extracting(JsonNode::asText)
+        .containsExactly("emotion", "text-classification");
 
-    ApiClient.Answer emotion = api.post("/emotion", acme, "{\"text\": \"happy and sad\", \"model\": \"moods\"}");
+    ApiClient.Answer emotion =
+        api.post("/emotion", acme, "{\"text\": \"happy and sad\", \"model\": \"moods\"}");
     assertThat(emotion.status()).as(emotion.body()).isEqualTo(200);
     assertThat(emotion.json().get("output").asText()).isEqualTo("joy, sadness");
-    assertThat(api.post("/emotion", zeta, "{\"text\": \"happy\", \"model\": \"moods\"}").json().get("message").asText())
+    assertThat(
+            api.post("/emotion", zeta, "{\"text\": \"happy\", \"model\": \"moods\"}")
+                .json()
+                .get("message")
+                .asText())
         .startsWith("model: unknown model 'moods' for emotion");
     ApiClient.Answer hidden = api.get("/models/moods", zeta);
     assertThat(hidden.status()).isEqualTo(404);
@@ -307,10 +363,26 @@ abstract class FrontDoorContractTest {
   void badZipsAreRefusedWithABuildMessageAndLeaveNothingOnDisk() throws Exception {
     String config = "{\"description\": \"x\", \"tasks\": [\"emotion\"]}";
     String[][] cases = {
-      {"paths", "the zip must hold its files at the top level, without folders or paths; it has '../model.onnx'"},
-      {"extra", "the zip holds 'notes.txt'; it must hold exactly model.onnx (or model.pt), config.json and tokenizer.json"},
-      {"missing", "the zip lacks tokenizer.json; it must hold exactly model.onnx (or model.pt), config.json and tokenizer.json"},
-      {"bad-config", "config.json: tasks must be a non-empty list of task names (text-vectorisation, qa, text-classification, image-classification, text-generation, summarisation, emotion)"},
+      {
+        "paths",
+        "the zip must hold its files at the top level, without folders or paths; it has"
+            + " '../model.onnx'"
+      },
+      {
+        "extra",
+        "the zip holds 'notes.txt'; it must hold exactly model.onnx (or model.pt), config.json and"
+            + " tokenizer.json"
+      },
+      {
+        "missing",
+        "the zip lacks tokenizer.json; it must hold exactly model.onnx (or model.pt), config.json"
+            + " and tokenizer.json"
+      },
+      {
+        "bad-config",
+        "config.json: tasks must be a non-empty list of task names (text-vectorisation, qa,"
+            + " text-classification, image-classification, text-generation, summarisation, emotion)"
+      },
     };
     byte[][] zips = {
       zip("../model.onnx", "x", "tokenizer.json", "{}", "config.json", config),
@@ -332,8 +404,13 @@ abstract class FrontDoorContractTest {
     try (var leftovers = Files.list(data.resolve("uploads"))) {
       assertThat(leftovers).isEmpty();
     }
-    assertThat(api.post("/upload-url", acme, "{\"model_name\": \"No Spaces\"}").json().get("message").asText())
+    assertThat(
+            api.post("/upload-url", acme, "{\"model_name\": \"No Spaces\"}")
+                .json()
+                .get("message")
+                .asText())
         .startsWith("model_name: must be 3-100 characters of lowercase ascii");
-    assertThat(api.put(uploadUrl("empty"), new byte[0]).json().get("message").asText()).startsWith("the upload is not a zip file");
+    assertThat(api.put(uploadUrl("empty"), new byte[0]).json().get("message").asText())
+        .startsWith("the upload is not a zip file");
   }
 }

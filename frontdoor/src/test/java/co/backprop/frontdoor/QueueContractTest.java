@@ -2,8 +2,8 @@ package co.backprop.frontdoor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.store.Store;
 import co.backprop.contract.usage.UsageRow;
+import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,13 +42,20 @@ abstract class QueueContractTest {
   private static String requests(int count) {
     return "{\"requests\": ["
         + IntStream.range(0, count)
-            .mapToObj(i -> "{\"id\": \"r" + i + "\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"sentence number " + i
-                + " about a product that broke after a week of normal use\"}}")
+            .mapToObj(
+                i ->
+                    "{\"id\": \"r"
+                        + i
+                        + "\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"sentence"
+                        + " number "
+                        + i
+                        + " about a product that broke after a week of normal use\"}}")
             .collect(Collectors.joining(", "))
         + "]}";
   }
 
-  private static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key) throws InterruptedException {
+  private static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode job = api.get("/jobs/" + id, key).json();
@@ -66,7 +73,8 @@ abstract class QueueContractTest {
     String first;
     String second;
     String cancelled;
-    try (FrontDoor noWorker = FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 1 << 20, 1 << 20))) {
+    try (FrontDoor noWorker =
+        FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 1 << 20, 1 << 20))) {
       ApiClient api = new ApiClient(noWorker.port());
       first = api.post("/jobs", key, requests(3)).json().get("job_id").asText();
       second = api.post("/jobs", key, requests(2)).json().get("job_id").asText();
@@ -75,10 +83,13 @@ abstract class QueueContractTest {
       JsonNode cancel = api.send("DELETE", "/jobs/" + cancelled, key, null).json();
       assertThat(cancel.get("status").asText()).isEqualTo("cancelled");
     }
-    try (FrontDoor withWorker = FrontDoor.start(TestFrontDoors.config(data, storeUrl, true, 1 << 20, 1 << 20))) {
+    try (FrontDoor withWorker =
+        FrontDoor.start(TestFrontDoors.config(data, storeUrl, true, 1 << 20, 1 << 20))) {
       ApiClient api = new ApiClient(withWorker.port());
-      assertThat(api.awaitJob(first, key, Duration.ofMinutes(2)).at("/counts/ok").asLong()).isEqualTo(3);
-      assertThat(api.awaitJob(second, key, Duration.ofMinutes(2)).at("/counts/ok").asLong()).isEqualTo(2);
+      assertThat(api.awaitJob(first, key, Duration.ofMinutes(2)).at("/counts/ok").asLong())
+          .isEqualTo(3);
+      assertThat(api.awaitJob(second, key, Duration.ofMinutes(2)).at("/counts/ok").asLong())
+          .isEqualTo(2);
       JsonNode never = api.get("/jobs/" + cancelled, key).json();
       assertThat(never.get("status").asText()).isEqualTo("cancelled");
       assertThat(never.get("started_at").isNull()).isTrue();
@@ -86,7 +97,12 @@ abstract class QueueContractTest {
       // A running job stops when cancelled, and bills nothing.
       String running = api.post("/jobs", key, requests(6000)).json().get("job_id").asText();
       awaitRunningWithProgress(api, running, key);
-      assertThat(api.send("DELETE", "/jobs/" + running, key, null).json().get("cancel_requested").asBoolean()).isTrue();
+      assertThat(
+              api.send("DELETE", "/jobs/" + running, key, null)
+                  .json()
+                  .get("cancel_requested")
+                  .asBoolean())
+          .isTrue();
       JsonNode stopped = api.awaitJob(running, key, Duration.ofMinutes(1));
       assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
       assertThat(stopped.get("compute_seconds").asDouble()).isZero();
@@ -97,7 +113,8 @@ abstract class QueueContractTest {
   void aWorkerKilledMidJobLosesItsLeaseAndAnotherFinishesTheJobOnce() throws Exception {
     String key = createAccount("acme");
     int rows = 2500;
-    try (FrontDoor frontDoor = FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 4 << 20, 1 << 20))) {
+    try (FrontDoor frontDoor =
+        FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 4 << 20, 1 << 20))) {
       ApiClient api = new ApiClient(frontDoor.port());
       String id = api.post("/jobs", key, requests(rows)).json().get("job_id").asText();
       Process first = startWorker();
@@ -105,17 +122,32 @@ abstract class QueueContractTest {
       try {
         JsonNode running = awaitRunningWithProgress(api, id, key);
         assertThat(running.get("attempts").asInt()).isEqualTo(1);
-        first.destroyForcibly().waitFor(); // SIGKILL: no clean-up, the lease just stops being renewed
+        first
+            .destroyForcibly()
+            .waitFor(); // SIGKILL: no clean-up, the lease just stops being renewed
         second = startWorker();
         JsonNode done = api.awaitJob(id, key, Duration.ofMinutes(4));
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         assertThat(done.at("/counts/ok").asLong()).isEqualTo(rows);
-        List<String> results = api.get("/jobs/" + id + "/results", key).body().lines().filter(l -> !l.isBlank()).toList();
+        List<String> results =
+            api.get("/jobs/" + id + "/results", key)
+                .body()
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
         assertThat(results).hasSize(rows);
-        assertThat(results.stream().map(l -> l.replaceAll(".*\"id\":\"(r\\d+)\".*", "$1")).distinct().count()).isEqualTo(rows);
-        List<UsageRow> usage = frontDoor.store().ledger().usage("acme", YearMonth.now(ZoneOffset.UTC).toString());
-        assertThat(usage).singleElement().satisfies(row -> assertThat(row.requests()).isEqualTo(rows));
+        assertThat(
+                results.stream()
+                    .map(l -> l.replaceAll(".*\"id\":\"(r\\d+)\".*", "$1"))
+                    .distinct()
+                    .count())
+            .isEqualTo(rows);
+        List<UsageRow> usage =
+            frontDoor.store().ledger().usage("acme", YearMonth.now(ZoneOffset.UTC).toString());
+        assertThat(usage)
+            .singleElement()
+            .satisfies(row -> assertThat(row.requests()).isEqualTo(rows));
       } finally {
         first.destroyForcibly();
         if (second != null) {

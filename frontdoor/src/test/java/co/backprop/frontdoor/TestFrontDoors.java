@@ -14,7 +14,8 @@ import java.util.Map;
  * names so every task can answer.
  */
 final class TestFrontDoors {
-  static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+  static final Path REPO =
+      Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
 
   /** The tiny fixture models (engines/src/test/fixtures/make_fixtures.py makes them). */
   static final Path FIXTURES = REPO.resolve("engines/src/test/resources/fixtures");
@@ -27,39 +28,77 @@ final class TestFrontDoors {
    * @param storeUrl the job store's JDBC URL, or null for the data folder's SQLite file
    */
   static List<String> workerCommand(Path data, String storeUrl, String lease) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/env", "BACKPROP_NO_BUILD=1", REPO.resolve("bin/backprop").toString(),
-        "worker", "--data", data.toString(), "--lease", lease, "--poll", "50ms", "--master", "local[2]"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/env",
+                "BACKPROP_NO_BUILD=1",
+                REPO.resolve("bin/backprop").toString(),
+                "worker",
+                "--data",
+                data.toString(),
+                "--lease",
+                lease,
+                "--poll",
+                "50ms",
+                "--master",
+                "local[2]"));
     if (storeUrl != null) {
       command.addAll(List.of("--store", storeUrl));
     }
     return command;
   }
 
-  static FrontDoorConfig config(Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes) {
+  static FrontDoorConfig config(
+      Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes) {
     return config(data, storeUrl, withWorker, maxBodyBytes, maxUploadBytes, Map.of());
   }
 
-  /** A front door whose worker and reader use these Hadoop settings (an S3 endpoint and its keys). */
+  /**
+   * A front door whose worker and reader use these Hadoop settings (an S3 endpoint and its keys).
+   */
   static FrontDoorConfig config(
-      Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes, Map<String, String> hadoop) {
+      Path data,
+      String storeUrl,
+      boolean withWorker,
+      long maxBodyBytes,
+      long maxUploadBytes,
+      Map<String, String> hadoop) {
     List<String> worker = new ArrayList<>();
     if (withWorker) {
       worker.addAll(workerCommand(data.toAbsolutePath(), storeUrl, "10s"));
-      hadoop.forEach((key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
+      hadoop.forEach(
+          (key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
     }
-    return new FrontDoorConfig(data, storeUrl, 0, Duration.ofSeconds(90), maxBodyBytes, maxUploadBytes, List.of(data.resolve("files")),
-        worker, hadoop);
+    return new FrontDoorConfig(
+        data,
+        storeUrl,
+        0,
+        Duration.ofSeconds(90),
+        maxBodyBytes,
+        maxUploadBytes,
+        List.of(data.resolve("files")),
+        worker,
+        hadoop);
   }
 
-  /** Installs the fixture models as the artifacts the catalog names for QA, generation and images. */
+  /**
+   * Installs the fixture models as the artifacts the catalog names for QA, generation and images.
+   */
   static void installFixtureModels(Path data) throws IOException {
     install(data, "qa-tiny", "distilbert-base-cased-distilled-squad", "model.onnx");
     install(data, "lm-tiny-cached", "gpt2-large", "model.onnx");
     install(data, "clip-tiny", "clip-vit-base-patch32", "model.onnx");
-    install(data, "seq2seq-tiny", "t5-base-qa-summary-emotion", "encoder_model.onnx", "decoder_model.onnx");
+    install(
+        data,
+        "seq2seq-tiny",
+        "t5-base-qa-summary-emotion",
+        "encoder_model.onnx",
+        "decoder_model.onnx");
   }
 
-  private static void install(Path data, String fixture, String artifact, String... modelFiles) throws IOException {
+  private static void install(Path data, String fixture, String artifact, String... modelFiles)
+      throws IOException {
     Path folder = Files.createDirectories(data.resolve("models").resolve(artifact));
     List<String> files = new ArrayList<>(List.of(modelFiles));
     files.add("tokenizer.json");

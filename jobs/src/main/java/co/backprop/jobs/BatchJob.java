@@ -3,27 +3,27 @@ package co.backprop.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.job.InvalidJobException;
+import co.backprop.contract.job.JobField;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.engines.runner.ModelLoader;
-import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.engines.runner.ModelLoader;
+import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.jobs.formats.RequestLines;
+import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.formats.TableLines;
-import co.backprop.contract.job.DataFormat;
-import co.backprop.contract.job.InvalidJobException;
-import co.backprop.contract.job.JobField;
-import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.FormatDetection;
+import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.output.PreviousResults;
 import co.backprop.jobs.output.RunVersions;
-import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.InputIds;
 import co.backprop.jobs.spark.JobAccumulators;
@@ -53,12 +53,13 @@ import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 
 /**
- * The batch job: read requests (a request file, or a table and a task), run them through the
- * models on the executors, write every input row's results, then tally usage from what was
- * written. Its steps are named methods; {@link #run} only orchestrates them.
+ * The batch job: read requests (a request file, or a table and a task), run them through the models
+ * on the executors, write every input row's results, then tally usage from what was written. Its
+ * steps are named methods; {@link #run} only orchestrates them.
  */
 public final class BatchJob {
-  private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter PERIOD =
+      DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
   private final SparkSession spark;
   private final JobOptions options;
@@ -73,7 +74,11 @@ public final class BatchJob {
    * @param catalog the models this job may use (a worker adds the account's uploaded ones)
    * @param rowsDone told the input rows done about every second while the models run, or null
    */
-  public BatchJob(SparkSession spark, JobOptions options, ModelCatalog catalog, ProgressReporter.Sink rowsDone) {
+  public BatchJob(
+      SparkSession spark,
+      JobOptions options,
+      ModelCatalog catalog,
+      ProgressReporter.Sink rowsDone) {
     this.spark = spark;
     this.options = options;
     this.catalog = catalog;
@@ -95,14 +100,24 @@ public final class BatchJob {
   public JobSummary run() {
     Instant started = Instant.now();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    DataFormat format = options.format() != null ? options.format() : FormatDetection.detect(options.input(), hadoop);
+    DataFormat format =
+        options.format() != null
+            ? options.format()
+            : FormatDetection.detect(options.input(), hadoop);
     DataFormat outputFormat = outputFormat(format);
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
     RunVersions runs = options.incremental() ? RunVersions.open(options.output(), hadoop) : null;
     PreviousResults previous =
-        runs == null ? null : runs.current().map(run -> new PreviousResults(spark, run, outputFormat, idField())).orElse(null);
-    OutputPaths paths = runs != null ? runs.next() : OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
+        runs == null
+            ? null
+            : runs.current()
+                .map(run -> new PreviousResults(spark, run, outputFormat, idField()))
+                .orElse(null);
+    OutputPaths paths =
+        runs != null
+            ? runs.next()
+            : OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
     JobAccumulators accumulators = new JobAccumulators(context());
     Written written =
         format == DataFormat.JSONL
@@ -113,8 +128,12 @@ public final class BatchJob {
         writeResponses(outputFormat, paths);
       }
       Tally tally = tally(outputFormat, paths);
-      long carried = previous == null ? 0 : previous.carryOver(written.selection().processedIds(), paths.results());
-      JobSummary summary = summarise(started, format, outputFormat, paths, written, tally, carried, accumulators);
+      long carried =
+          previous == null
+              ? 0
+              : previous.carryOver(written.selection().processedIds(), paths.results());
+      JobSummary summary =
+          summarise(started, format, outputFormat, paths, written, tally, carried, accumulators);
       if (runs != null) {
         runs.commit(paths);
       }
@@ -132,10 +151,16 @@ public final class BatchJob {
     return format == DataFormat.CSV ? DataFormat.JSONL : format;
   }
 
-  /** The input rows this run selected, and the wall time of the pass that ran the models and wrote the results. */
+  /**
+   * The input rows this run selected, and the wall time of the pass that ran the models and wrote
+   * the results.
+   */
   private record Written(Selection selection, double seconds) {}
 
-  /** The field or column holding each row's id: {@code id} in a request file, {@code --id-col} in a table; or null. */
+  /**
+   * The field or column holding each row's id: {@code id} in a request file, {@code --id-col} in a
+   * table; or null.
+   */
   private String idField() {
     return options.tableMode() ? options.idColumn() : "id";
   }
@@ -144,17 +169,25 @@ public final class BatchJob {
     if (format != DataFormat.JSONL && !options.tableMode()) {
       throw new InvalidJobException(
           JobField.FORMAT,
-          "a request file must be JSON lines (id, account, task, model, body) but " + options.input() + " is "
-              + format.apiName() + "; to enrich a table name the {task} and {map} its fields to columns");
+          "a request file must be JSON lines (id, account, task, model, body) but "
+              + options.input()
+              + " is "
+              + format.apiName()
+              + "; to enrich a table name the {task} and {map} its fields to columns");
     }
     if (options.incremental() && format == DataFormat.JSONL && outputFormat != DataFormat.JSONL) {
       throw new IllegalArgumentException(
-          "--incremental: JSON-lines input keeps its results as JSON lines (runs append to them line for line); drop --output-format");
+          "--incremental: JSON-lines input keeps its results as JSON lines (runs append to them"
+              + " line for line); drop --output-format");
     }
   }
 
   private Written runJsonLines(
-      TableMapping mapping, DataFormat outputFormat, OutputPaths paths, JobAccumulators accumulators, PreviousResults previous) {
+      TableMapping mapping,
+      DataFormat outputFormat,
+      OutputPaths paths,
+      JobAccumulators accumulators,
+      PreviousResults previous) {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
     JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
@@ -163,19 +196,29 @@ public final class BatchJob {
     Selection selection =
         idField() == null
             ? Selection.all(survey.rows())
-            : Selection.of(InputIds.ofLines(spark, numbered, idField()), survey.rows(), options.dedupe(), previous == null ? null : previous.doneIds());
+            : Selection.of(
+                InputIds.ofLines(spark, numbered, idField()),
+                survey.rows(),
+                options.dedupe(),
+                previous == null ? null : previous.doneIds());
     if (selection.filtered()) {
       numbered = InputIds.lines(selection.rows());
     }
     JavaRDD<String> lines =
         mapping != null
-            ? stage.run(numbered, survey, partitions, selection.filtered(), new TableLines(), runner)
-            : stage.run(numbered, survey, partitions, selection.filtered(), new RequestLines(), runner);
+            ? stage.run(
+                numbered, survey, partitions, selection.filtered(), new TableLines(), runner)
+            : stage.run(
+                numbered, survey, partitions, selection.filtered(), new RequestLines(), runner);
     return timed(selection, accumulators, () -> writeLines(lines, outputFormat, paths));
   }
 
   private Written runTable(
-      DataFormat format, TableMapping mapping, DataFormat outputFormat, OutputPaths paths, JobAccumulators accumulators,
+      DataFormat format,
+      TableMapping mapping,
+      DataFormat outputFormat,
+      OutputPaths paths,
+      JobAccumulators accumulators,
       PreviousResults previous) {
     TableStage stage = new TableStage(spark, format, options.input());
     stage.check(mapping);
@@ -188,13 +231,22 @@ public final class BatchJob {
         mapping.idColumn() == null
             ? Selection.all(stage.count(), numbered)
             : Selection.of(
-                numbered.withColumn(InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string")), stage.count(),
-                options.dedupe(), previous == null ? null : previous.doneIds());
-    Dataset<Row> results = stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);
+                numbered.withColumn(
+                    InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string")),
+                stage.count(),
+                options.dedupe(),
+                previous == null ? null : previous.doneIds());
+    Dataset<Row> results =
+        stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);
     return timed(
         selection,
         accumulators,
-        () -> results.write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results()));
+        () ->
+            results
+                .write()
+                .mode(SaveMode.ErrorIfExists)
+                .format(outputFormat.sparkSource())
+                .save(paths.results()));
   }
 
   /** The plan on every executor, once the devices it will run on are known to work. */
@@ -216,8 +268,13 @@ public final class BatchJob {
 
   /** The catalog the options name (the bundled one by default) with their model store. */
   public static ModelCatalog catalog(JobOptions options) {
-    ModelStore store = options.modelStore() == null ? ModelStore.fromEnvironment() : new ModelStore(options.modelStore());
-    return options.catalog() == null ? ModelCatalog.bundled(store) : ModelCatalog.load(Path.of(options.catalog()), store);
+    ModelStore store =
+        options.modelStore() == null
+            ? ModelStore.fromEnvironment()
+            : new ModelStore(options.modelStore());
+    return options.catalog() == null
+        ? ModelCatalog.bundled(store)
+        : ModelCatalog.load(Path.of(options.catalog()), store);
   }
 
   private static void requireRunnable(ModelSpec spec) {
@@ -249,7 +306,8 @@ public final class BatchJob {
     for (String name : survey.models()) {
       int slash = name.indexOf('/');
       try {
-        ModelSpec spec = catalog.resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1));
+        ModelSpec spec =
+            catalog.resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1));
         requireRunnable(spec);
         models.put(name, spec);
       } catch (ModelException e) {
@@ -267,8 +325,13 @@ public final class BatchJob {
       known.put(task, catalog.namesFor(task));
     }
     return new JobPlan(
-        models, known, RunnerOptions.cpu(options.intraOpThreads()), options.batchPolicy(), options.account(),
-        options.fixedAccount(), mapping);
+        models,
+        known,
+        RunnerOptions.cpu(options.intraOpThreads()),
+        options.batchPolicy(),
+        options.account(),
+        options.fixedAccount(),
+        mapping);
   }
 
   private void writeLines(JavaRDD<String> lines, DataFormat outputFormat, OutputPaths paths) {
@@ -279,13 +342,19 @@ public final class BatchJob {
     }
     // Run the models once: write JSON lines, then convert what was written.
     text.write().mode(SaveMode.ErrorIfExists).text(paths.staging());
-    spark.read().json(paths.staging()).write().mode(SaveMode.ErrorIfExists).format(outputFormat.sparkSource()).save(paths.results());
+    spark
+        .read()
+        .json(paths.staging())
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .format(outputFormat.sparkSource())
+        .save(paths.results());
     paths.deleteStaging();
   }
 
   /**
-   * Each request line's API response, from the written results: items grouped by line, batch
-   * bodies reassembled in index order, lines in input order.
+   * Each request line's API response, from the written results: items grouped by line, batch bodies
+   * reassembled in index order, lines in input order.
    */
   private void writeResponses(DataFormat outputFormat, OutputPaths paths) {
     Dataset<String> results =
@@ -293,12 +362,18 @@ public final class BatchJob {
             ? spark.read().textFile(paths.results())
             : spark.read().format(outputFormat.sparkSource()).load(paths.results()).toJSON();
     JavaRDD<String> responses =
-        results.javaRDD()
-            .mapToPair(line -> new scala.Tuple2<>(Json.MAPPER.readTree(line).get("line").asLong(), line))
+        results
+            .javaRDD()
+            .mapToPair(
+                line -> new scala.Tuple2<>(Json.MAPPER.readTree(line).get("line").asLong(), line))
             .groupByKey()
             .sortByKey()
             .map(group -> RequestLines.response(group._2()));
-    spark.createDataset(responses.rdd(), Encoders.STRING()).write().mode(SaveMode.ErrorIfExists).text(paths.responses());
+    spark
+        .createDataset(responses.rdd(), Encoders.STRING())
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .text(paths.responses());
   }
 
   /** Runs the writing action with a progress line, timing it. */
@@ -307,8 +382,12 @@ public final class BatchJob {
     if (options.progress() || rowsDone != null) {
       try (ProgressReporter progress =
           new ProgressReporter(
-              spark.sparkContext(), accumulators.rowsDoneId(), accumulators::rowsDone, selection.selected(),
-              options.progress() ? System.err : null, rowsDone)) {
+              spark.sparkContext(),
+              accumulators.rowsDoneId(),
+              accumulators::rowsDone,
+              selection.selected(),
+              options.progress() ? System.err : null,
+              rowsDone)) {
         write.run();
       }
     } else {
@@ -317,27 +396,64 @@ public final class BatchJob {
     return new Written(selection, (System.nanoTime() - start) / 1e9);
   }
 
-  /** What this run's written results hold, read back in one pass: counts, devices, errors and usage. */
-  private record Tally(long ok, long error, List<String> devices, Map<String, Long> topErrors, List<UsageTally.Group> groups) {}
+  /**
+   * What this run's written results hold, read back in one pass: counts, devices, errors and usage.
+   */
+  private record Tally(
+      long ok,
+      long error,
+      List<String> devices,
+      Map<String, Long> topErrors,
+      List<UsageTally.Group> groups) {}
 
   private Tally tally(DataFormat outputFormat, OutputPaths paths) {
     Dataset<Row> results = readResults(outputFormat, paths);
-    // One pass over what was written gives counts, devices and usage; errors need a second only when there are some.
+    // One pass over what was written gives counts, devices and usage; errors need a second only
+    // when there are some.
     List<UsageTally.Group> groups =
-        UsageTally.groups(results, options.tableMode() ? options.account() : null, options.tableMode() ? options.task().apiName() : null);
-    long ok = groups.stream().filter(g -> g.status().equals("ok")).mapToLong(UsageTally.Group::rows).sum();
-    long error = groups.stream().filter(g -> g.status().equals("error")).mapToLong(UsageTally.Group::rows).sum();
-    List<String> devices = groups.stream().map(UsageTally.Group::device).filter(java.util.Objects::nonNull).distinct().sorted().toList();
+        UsageTally.groups(
+            results,
+            options.tableMode() ? options.account() : null,
+            options.tableMode() ? options.task().apiName() : null);
+    long ok =
+        groups.stream()
+            .filter(g -> g.status().equals("ok"))
+            .mapToLong(UsageTally.Group::rows)
+            .sum();
+    long error =
+        groups.stream()
+            .filter(g -> g.status().equals("error"))
+            .mapToLong(UsageTally.Group::rows)
+            .sum();
+    List<String> devices =
+        groups.stream()
+            .map(UsageTally.Group::device)
+            .filter(java.util.Objects::nonNull)
+            .distinct()
+            .sorted()
+            .toList();
     Map<String, Long> topErrors = new LinkedHashMap<>();
     if (error > 0) {
-      results.filter(col(ResultColumns.STATUS).equalTo("error")).groupBy(ResultColumns.ERROR).count()
-          .orderBy(desc("count")).limit(5).collectAsList().forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
+      results
+          .filter(col(ResultColumns.STATUS).equalTo("error"))
+          .groupBy(ResultColumns.ERROR)
+          .count()
+          .orderBy(desc("count"))
+          .limit(5)
+          .collectAsList()
+          .forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
     }
     return new Tally(ok, error, devices, topErrors, groups);
   }
 
   private JobSummary summarise(
-      Instant started, DataFormat format, DataFormat outputFormat, OutputPaths paths, Written written, Tally tally, long carried,
+      Instant started,
+      DataFormat format,
+      DataFormat outputFormat,
+      OutputPaths paths,
+      Written written,
+      Tally tally,
+      long carried,
       JobAccumulators accumulators) {
     List<UsageTally.Usage> usage = UsageTally.usage(tally.groups(), PERIOD.format(started));
     Selection selection = written.selection();
@@ -345,13 +461,28 @@ public final class BatchJob {
       paths.writeUsage(usage.stream().map(u -> toJson(u)).toList());
       JobSummary summary =
           new JobSummary(
-              options.input(), options.output(), paths.results(), paths.usage(),
+              options.input(),
+              options.output(),
+              paths.results(),
+              paths.usage(),
               options.tableMode() ? options.task().apiName() : "request-file",
-              format.name().toLowerCase(), outputFormat.name().toLowerCase(), started.toString(),
-              selection.inputRows(), tally.ok() + tally.error(), tally.ok(), tally.error(), tally.topErrors(), tally.devices(),
-              accumulators.modelLoads(), written.seconds(), selection.selected() / Math.max(written.seconds(), 1e-9), usage,
+              format.name().toLowerCase(),
+              outputFormat.name().toLowerCase(),
+              started.toString(),
+              selection.inputRows(),
+              tally.ok() + tally.error(),
+              tally.ok(),
+              tally.error(),
+              tally.topErrors(),
+              tally.devices(),
+              accumulators.modelLoads(),
+              written.seconds(),
+              selection.selected() / Math.max(written.seconds(), 1e-9),
+              usage,
               options.incremental() ? new org.apache.hadoop.fs.Path(paths.root()).getName() : null,
-              selection.duplicatesDropped(), selection.skippedDone(), carried);
+              selection.duplicatesDropped(),
+              selection.skippedDone(),
+              carried);
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {
@@ -370,13 +501,21 @@ public final class BatchJob {
   /** The written results, only the columns the summary and usage need. */
   private Dataset<Row> readResults(DataFormat outputFormat, OutputPaths paths) {
     if (outputFormat == DataFormat.JSONL) {
-      return spark.read()
-          .schema("status STRING, error STRING, account STRING, task STRING, model STRING, device STRING, compute_ms DOUBLE")
+      return spark
+          .read()
+          .schema(
+              "status STRING, error STRING, account STRING, task STRING, model STRING, device"
+                  + " STRING, compute_ms DOUBLE")
           .json(paths.results());
     }
     Dataset<Row> results = spark.read().format(outputFormat.sparkSource()).load(paths.results());
     return options.tableMode()
-        ? results.select(ResultColumns.STATUS, ResultColumns.ERROR, ResultColumns.MODEL, ResultColumns.DEVICE, ResultColumns.COMPUTE_MS)
+        ? results.select(
+            ResultColumns.STATUS,
+            ResultColumns.ERROR,
+            ResultColumns.MODEL,
+            ResultColumns.DEVICE,
+            ResultColumns.COMPUTE_MS)
         : results.select("status", "error", "account", "task", "model", "device", "compute_ms");
   }
 }

@@ -93,7 +93,10 @@ public record JobOptions(
     return builder;
   }
 
-  /** Options built field by field (the command line, tests): the spec is made and checked in {@link Builder#build}. */
+  /**
+   * Options built field by field (the command line, tests): the spec is made and checked in {@link
+   * Builder#build}.
+   */
   public static Builder builder(String input, String output) {
     return new Builder(input, output);
   }
@@ -229,7 +232,9 @@ public record JobOptions(
       return this;
     }
 
-    /** The spec of what was set field by field: a table when a task was named, else a request file. */
+    /**
+     * The spec of what was set field by field: a table when a task was named, else a request file.
+     */
     private JobSpec.Batch spec() {
       TableSpec table = TableSpec.orNone(task, model, fieldColumns, constantFields, idColumn);
       return new JobSpec.Batch(input, output, format, outputFormat, table, responses);
@@ -239,23 +244,40 @@ public record JobOptions(
       JobSpec.Batch batch = spec != null ? spec : spec();
       // What only the command line can ask for is checked here; the spec checked itself.
       if (incremental && overwrite) {
-        throw new IllegalArgumentException("--incremental adds a run to the output; it cannot be combined with --overwrite");
+        throw new IllegalArgumentException(
+            "--incremental adds a run to the output; it cannot be combined with --overwrite");
       }
       if (incremental && batch.responses()) {
-        throw new IllegalArgumentException("--incremental keeps results by id; --responses (one response per request line) is for one-off runs");
+        throw new IllegalArgumentException(
+            "--incremental keeps results by id; --responses (one response per request line) is for"
+                + " one-off runs");
       }
       if (incremental && batch.tableMode() && batch.table().idColumn() == null) {
-        throw new IllegalArgumentException("--incremental needs --id-col: a row is skipped when its id already has an ok result");
+        throw new IllegalArgumentException(
+            "--incremental needs --id-col: a row is skipped when its id already has an ok result");
       }
       if (partitions < 0) {
-        throw new IllegalArgumentException("--partitions must be 0 (automatic) or more but got " + partitions);
+        throw new IllegalArgumentException(
+            "--partitions must be 0 (automatic) or more but got " + partitions);
       }
       if (intraOpThreads < 1) {
-        throw new IllegalArgumentException("--intra-op-threads must be 1 or more but got " + intraOpThreads);
+        throw new IllegalArgumentException(
+            "--intra-op-threads must be 1 or more but got " + intraOpThreads);
       }
       return new JobOptions(
-          batch, account, overwrite, partitions, intraOpThreads, batchPolicy, catalog, modelStore, fixedAccount, incremental, dedupe,
-          requireGpu, progress);
+          batch,
+          account,
+          overwrite,
+          partitions,
+          intraOpThreads,
+          batchPolicy,
+          catalog,
+          modelStore,
+          fixedAccount,
+          incremental,
+          dedupe,
+          requireGpu,
+          progress);
     }
   }
 }

@@ -44,26 +44,54 @@ public record JobSummary(
     long carried) {
 
   public void print(PrintStream out) {
-    out.printf(Locale.ROOT, "%n%s job done: %,d input rows -> %,d results (%,d ok, %,d error)%n", mode, rows, results, ok, error);
+    out.printf(
+        Locale.ROOT,
+        "%n%s job done: %,d input rows -> %,d results (%,d ok, %,d error)%n",
+        mode,
+        rows,
+        results,
+        ok,
+        error);
     if (run != null) {
-      out.printf(Locale.ROOT, "  incremental: run %s; %,d rows skipped (ids done before), %,d previous results carried over%n",
-          run, skippedDone, carried);
+      out.printf(
+          Locale.ROOT,
+          "  incremental: run %s; %,d rows skipped (ids done before), %,d previous results carried"
+              + " over%n",
+          run,
+          skippedDone,
+          carried);
     }
     if (duplicatesDropped > 0) {
-      out.printf(Locale.ROOT, "  --dedupe:    %,d rows dropped (their id repeats an earlier row's)%n", duplicatesDropped);
+      out.printf(
+          Locale.ROOT,
+          "  --dedupe:    %,d rows dropped (their id repeats an earlier row's)%n",
+          duplicatesDropped);
     }
-    out.printf(Locale.ROOT, "  throughput:  %,.1f rows/s (%.1f s running models and writing results) on %s%n",
-        rowsPerSecond, inferenceSeconds, devices.isEmpty() ? "no device" : String.join(", ", devices));
-    out.printf(Locale.ROOT, "  model loads: %d (%s)%n", modelLoads.size(), String.join("; ", modelLoads));
+    out.printf(
+        Locale.ROOT,
+        "  throughput:  %,.1f rows/s (%.1f s running models and writing results) on %s%n",
+        rowsPerSecond,
+        inferenceSeconds,
+        devices.isEmpty() ? "no device" : String.join(", ", devices));
+    out.printf(
+        Locale.ROOT, "  model loads: %d (%s)%n", modelLoads.size(), String.join("; ", modelLoads));
     if (!topErrors.isEmpty()) {
       out.println("  most frequent errors:");
-      topErrors.forEach((message, count) -> out.printf(Locale.ROOT, "    %,8d  %s%n", count, message));
+      topErrors.forEach(
+          (message, count) -> out.printf(Locale.ROOT, "    %,8d  %s%n", count, message));
     }
     out.printf(Locale.ROOT, "  results:     %s%n", resultsPath);
     out.printf(Locale.ROOT, "  usage:       %s%n", usagePath);
     for (Usage line : usage) {
-      out.printf(Locale.ROOT, "    %s %s %s/%s: %,d requests, %.3f compute seconds%n",
-          line.account(), line.period(), line.task(), line.model(), line.requests(), line.computeSeconds());
+      out.printf(
+          Locale.ROOT,
+          "    %s %s %s/%s: %,d requests, %.3f compute seconds%n",
+          line.account(),
+          line.period(),
+          line.task(),
+          line.model(),
+          line.requests(),
+          line.computeSeconds());
     }
   }
 }

@@ -33,7 +33,10 @@ class ExecutorLossTest {
 
   private JobOptions.Builder options(Path input, String output) {
     return JobOptions.builder(input.toString(), work.resolve(output).toString())
-        .optTask(Task.TEXT_VECTORISATION).optIdColumn("id").optAccount("acme").optPartitions(12);
+        .optTask(Task.TEXT_VECTORISATION)
+        .optIdColumn("id")
+        .optAccount("acme")
+        .optPartitions(12);
   }
 
   /** The executor JVMs this JVM's local-cluster workers started. */
@@ -44,7 +47,9 @@ class ExecutorLossTest {
   /** From /proc: ProcessHandle's command line is cut short for a long classpath. */
   private static boolean isExecutor(ProcessHandle process) {
     try {
-      return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"), StandardCharsets.ISO_8859_1)
+      return Files.readString(
+              Path.of("/proc", Long.toString(process.pid()), "cmdline"),
+              StandardCharsets.ISO_8859_1)
           .contains("CoarseGrainedExecutorBackend");
     } catch (IOException e) {
       return false; // gone already
@@ -57,7 +62,15 @@ class ExecutorLossTest {
         writeLines(
             work.resolve("rows.jsonl"),
             IntStream.range(0, ROWS)
-                .mapToObj(i -> "{\"id\": \"r" + i + "\", \"text\": \"Row " + i + " describes a product with " + "several words ".repeat(1 + i % 5) + "\"}")
+                .mapToObj(
+                    i ->
+                        "{\"id\": \"r"
+                            + i
+                            + "\", \"text\": \"Row "
+                            + i
+                            + " describes a product with "
+                            + "several words ".repeat(1 + i % 5)
+                            + "\"}")
                 .toArray(String[]::new));
 
     SparkSession cluster = LocalClusterJobTest.clusterSpark();
@@ -67,14 +80,21 @@ class ExecutorLossTest {
       AtomicLong done = new AtomicLong();
       CompletableFuture<JobSummary> job =
           CompletableFuture.supplyAsync(
-              () -> new BatchJob(cluster, options(input, "cluster").build(), BatchJob.catalog(options(input, "x").build()),
-                  (rows, total) -> done.set(rows)).run());
+              () ->
+                  new BatchJob(
+                          cluster,
+                          options(input, "cluster").build(),
+                          BatchJob.catalog(options(input, "x").build()),
+                          (rows, total) -> done.set(rows))
+                      .run());
       // Kill one executor once real work is under way, well before the end.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (done.get() < 200 && !job.isDone() && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      assertThat(done.get()).as("rows done when the executor is killed").isBetween(200L, ROWS - 500L);
+      assertThat(done.get())
+          .as("rows done when the executor is killed")
+          .isBetween(200L, ROWS - 500L);
       List<ProcessHandle> executors = executors();
       assertThat(executors).hasSize(2);
       killed = List.of(executors.get(0).pid());
@@ -86,11 +106,14 @@ class ExecutorLossTest {
 
     assertThat(survived.ok()).isEqualTo(ROWS);
     List<JsonNode> rows = readJsonLines(survived.resultsPath());
-    Map<String, Long> perId = rows.stream().collect(Collectors.groupingBy(r -> r.get("id").asText(), Collectors.counting()));
+    Map<String, Long> perId =
+        rows.stream()
+            .collect(Collectors.groupingBy(r -> r.get("id").asText(), Collectors.counting()));
     assertThat(perId).hasSize(ROWS);
     assertThat(perId.values()).containsOnly(1L);
     // The lost executor's tasks ran again on a new one: more loads than executors alive at the end.
-    System.out.println("executor killed: pid " + killed + "; model loads: " + survived.modelLoads());
+    System.out.println(
+        "executor killed: pid " + killed + "; model loads: " + survived.modelLoads());
     assertThat(survived.modelLoads()).hasSizeGreaterThanOrEqualTo(3);
 
     SparkSession local = JobTestSupport.localSpark();
@@ -100,9 +123,15 @@ class ExecutorLossTest {
     } finally {
       local.stop();
     }
-    assertThat(survived.usage()).extracting(Usage::account, Usage::task, Usage::model, Usage::requests)
+    assertThat(survived.usage())
+        .extracting(Usage::account, Usage::task, Usage::model, Usage::requests)
         .containsExactlyElementsOf(
-            clean.usage().stream().map(u -> org.assertj.core.groups.Tuple.tuple(u.account(), u.task(), u.model(), u.requests())).toList());
+            clean.usage().stream()
+                .map(
+                    u ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            u.account(), u.task(), u.model(), u.requests()))
+                .toList());
     assertThat(clean.usage().get(0).requests()).isEqualTo(ROWS);
   }
 }

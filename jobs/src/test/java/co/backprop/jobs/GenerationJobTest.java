@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * text-generation and image-classification through the Spark job, on the fixture language model
- * and CLIP installed in a model store, with a catalog naming them as the real ones are named.
+ * text-generation and image-classification through the Spark job, on the fixture language model and
+ * CLIP installed in a model store, with a catalog naming them as the real ones are named.
  */
 class GenerationJobTest {
   @RegisterExtension static final LocalSpark spark = new LocalSpark();
@@ -39,22 +39,30 @@ class GenerationJobTest {
     return store;
   }
 
-  private static void install(Path store, String fixture, String artifact, List<String> files) throws IOException {
+  private static void install(Path store, String fixture, String artifact, List<String> files)
+      throws IOException {
     Path folder = Files.createDirectories(store.resolve(artifact));
     for (String file : files) {
-      try (InputStream in = GenerationJobTest.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
+      try (InputStream in =
+          GenerationJobTest.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
         Files.copy(in, folder.resolve(file));
       }
     }
   }
 
   private Path catalog() throws IOException {
-    String files = "{\"model\": \"model.onnx\", \"tokenizer\": \"tokenizer.json\", \"config\": \"config.json\"}";
+    String files =
+        "{\"model\": \"model.onnx\", \"tokenizer\": \"tokenizer.json\", \"config\":"
+            + " \"config.json\"}";
     return Files.writeString(
         work.resolve("models.json"),
-        "{\"artifacts\": {\"lm\": {\"location\": \"store\", \"files\": " + files + "}, \"clip\": {\"location\": \"store\", \"files\": " + files + "}},"
-            + " \"models\": [{\"task\": \"text-generation\", \"name\": \"gpt2-large\", \"kind\": \"causal-lm\", \"artifact\": \"lm\"},"
-            + " {\"task\": \"image-classification\", \"name\": \"english\", \"kind\": \"clip\", \"artifact\": \"clip\"}]}");
+        "{\"artifacts\": {\"lm\": {\"location\": \"store\", \"files\": "
+            + files
+            + "}, \"clip\": {\"location\": \"store\", \"files\": "
+            + files
+            + "}}, \"models\": [{\"task\": \"text-generation\", \"name\": \"gpt2-large\", \"kind\":"
+            + " \"causal-lm\", \"artifact\": \"lm\"}, {\"task\": \"image-classification\","
+            + " \"name\": \"english\", \"kind\": \"clip\", \"artifact\": \"clip\"}]}");
   }
 
   private static String png(Color color) throws IOException {
@@ -82,10 +90,29 @@ class GenerationJobTest {
         writeLines(
             work.resolve("requests.jsonl"),
             line("greedy", "text-generation", Map.of("text", "the", "temperature", 0)),
-            line("batch", "text-generation", Map.of("text", List.of("big", "ran the dog"), "temperature", 0, "num_beams", 2, "length_penalty", 1, "num_generations", 2)),
+            line(
+                "batch",
+                "text-generation",
+                Map.of(
+                    "text",
+                    List.of("big", "ran the dog"),
+                    "temperature",
+                    0,
+                    "num_beams",
+                    2,
+                    "length_penalty",
+                    1,
+                    "num_generations",
+                    2)),
             line("bad", "text-generation", Map.of("text", "the", "top_p", 1.5)),
-            line("image", "image-classification", Map.of("image", png(Color.BLUE), "labels", List.of("red", "blue"))),
-            line("not-an-image", "image-classification", Map.of("image", "aGVsbG8=", "labels", List.of("red"))));
+            line(
+                "image",
+                "image-classification",
+                Map.of("image", png(Color.BLUE), "labels", List.of("red", "blue"))),
+            line(
+                "not-an-image",
+                "image-classification",
+                Map.of("image", "aGVsbG8=", "labels", List.of("red"))));
 
     JobOptions options =
         JobOptions.builder(input.toString(), work.resolve("out").toString())
@@ -99,20 +126,33 @@ class GenerationJobTest {
     assertThat(summary.error()).isEqualTo(2);
     List<JsonNode> items = readJsonLines(summary.resultsPath());
     assertThat(items.get(0).get("output").asText()).isEqualTo("the cat sat on a mat");
-    assertThat(items.get(1).get("output")).extracting(JsonNode::asText).containsExactly("big dog ran away", "big red home");
-    assertThat(items.get(3).get("error").asText()).isEqualTo("top_p: must be in (0, 1] but got 1.5");
+    assertThat(items.get(1).get("output"))
+        .extracting(JsonNode::asText)
+        .containsExactly("big dog ran away", "big red home");
+    assertThat(items.get(3).get("error").asText())
+        .isEqualTo("top_p: must be in (0, 1] but got 1.5");
     assertThat(items.get(4).at("/probabilities/blue").asDouble()).isGreaterThan(0.99);
-    assertThat(items.get(5).get("error").asText()).isEqualTo("image: is not a PNG or JPEG image (5 bytes that no image reader knows)");
+    assertThat(items.get(5).get("error").asText())
+        .isEqualTo("image: is not a PNG or JPEG image (5 bytes that no image reader knows)");
 
     Map<String, JsonNode> responses = new LinkedHashMap<>();
-    readJsonLines(Path.of(java.net.URI.create(summary.resultsPath())).resolveSibling("responses").toUri().toString())
+    readJsonLines(
+            Path.of(java.net.URI.create(summary.resultsPath()))
+                .resolveSibling("responses")
+                .toUri()
+                .toString())
         .forEach(r -> responses.put(r.get("id").asText(), r));
-    assertThat(responses.get("greedy").get("response")).isEqualTo(Json.MAPPER.readTree("{\"output\": \"the cat sat on a mat\"}"));
+    assertThat(responses.get("greedy").get("response"))
+        .isEqualTo(Json.MAPPER.readTree("{\"output\": \"the cat sat on a mat\"}"));
     // a batch body with two generations per input: a list of lists, in order
-    assertThat(responses.get("batch").get("response").get("output").get(0)).extracting(JsonNode::asText)
+    assertThat(responses.get("batch").get("response").get("output").get(0))
+        .extracting(JsonNode::asText)
         .containsExactly("big dog ran away", "big red home");
-    assertThat(responses.get("batch").get("response").get("output").get(1).get(0).asText()).startsWith("ran the dog");
-    assertThat(responses.get("image").at("/response/probabilities").fieldNames()).toIterable().containsExactly("red", "blue");
+    assertThat(responses.get("batch").get("response").get("output").get(1).get(0).asText())
+        .startsWith("ran the dog");
+    assertThat(responses.get("image").at("/response/probabilities").fieldNames())
+        .toIterable()
+        .containsExactly("red", "blue");
     assertThat(responses.get("not-an-image").get("status").asText()).isEqualTo("error");
   }
 }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelSpec;
+import co.backprop.contract.task.Task;
 import co.backprop.engines.runner.ModelCache;
 import co.backprop.engines.runner.RunnerOptions;
-import co.backprop.contract.task.Task;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.GpuUnavailableException;
 import co.backprop.jobs.spark.SparkSessions;
@@ -41,23 +41,34 @@ class GpuSchedulingTest {
   @BeforeAll
   static void startClusterWithFakeGpus() throws IOException {
     Path script = work.resolve("fake-gpus.sh");
-    Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+    Files.writeString(
+        script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     LocalClusterJobTest.prepareSparkHome();
-    cluster = SparkSessions.create(
-        "backprop gpu scheduling test",
-        "local-cluster[1,2,1024]",
-        Map.of(
-            "spark.executor.extraClassPath", System.getProperty("java.class.path"),
-            "spark.executor.extraJavaOptions",
-            System.getProperty("backprop.addOpens") + " -Dai.djl.offline=true -Dlog4j2.configurationFile=log4j2-test.properties",
-            "spark.executor.memory", "1g",
-            "spark.ui.enabled", "false",
-            "spark.worker.resource.gpu.amount", "2",
-            "spark.worker.resource.gpu.discoveryScript", script.toString(),
-            "spark.executor.resource.gpu.amount", "2",
-            "spark.executor.resource.gpu.discoveryScript", script.toString(),
-            GpuScheduling.TASK_AMOUNT, "1"));
+    cluster =
+        SparkSessions.create(
+            "backprop gpu scheduling test",
+            "local-cluster[1,2,1024]",
+            Map.of(
+                "spark.executor.extraClassPath",
+                System.getProperty("java.class.path"),
+                "spark.executor.extraJavaOptions",
+                System.getProperty("backprop.addOpens")
+                    + " -Dai.djl.offline=true -Dlog4j2.configurationFile=log4j2-test.properties",
+                "spark.executor.memory",
+                "1g",
+                "spark.ui.enabled",
+                "false",
+                "spark.worker.resource.gpu.amount",
+                "2",
+                "spark.worker.resource.gpu.discoveryScript",
+                script.toString(),
+                "spark.executor.resource.gpu.amount",
+                "2",
+                "spark.executor.resource.gpu.discoveryScript",
+                script.toString(),
+                GpuScheduling.TASK_AMOUNT,
+                "1"));
   }
 
   @AfterAll
@@ -71,13 +82,20 @@ class GpuSchedulingTest {
   void concurrentTasksSeeTheirOwnGpuAndPickThatDevice() {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(cluster.sparkContext());
     List<String> seen =
-        context.parallelize(IntStream.range(0, 8).boxed().toList(), 8)
-            .map(i -> {
-              Thread.sleep(300); // keep both slots busy at once
-              return TaskDevices.gpuAddress(TaskContext.get()) + "->" + TaskDevices.device(TaskContext.get());
-            })
+        context
+            .parallelize(IntStream.range(0, 8).boxed().toList(), 8)
+            .map(
+                i -> {
+                  Thread.sleep(300); // keep both slots busy at once
+                  return TaskDevices.gpuAddress(TaskContext.get())
+                      + "->"
+                      + TaskDevices.device(TaskContext.get());
+                })
             .collect();
-    assertThat(seen).hasSize(8).containsOnly("0->gpu:0", "1->gpu:1").contains("0->gpu:0", "1->gpu:1");
+    assertThat(seen)
+        .hasSize(8)
+        .containsOnly("0->gpu:0", "1->gpu:1")
+        .contains("0->gpu:0", "1->gpu:1");
   }
 
   @Test
@@ -85,34 +103,46 @@ class GpuSchedulingTest {
     ModelSpec spec = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
     JavaSparkContext context = JavaSparkContext.fromSparkContext(cluster.sparkContext());
     List<String> errors =
-        context.parallelize(List.of(0, 1), 2)
-            .map(i -> {
-              RunnerOptions options = RunnerOptions.cpu(1).onDevice(TaskDevices.device(TaskContext.get()));
-              try {
-                ModelCache.get(spec, options, () -> {});
-                return "loaded on " + options.device();
-              } catch (ModelException e) {
-                return e.getMessage();
-              }
-            })
+        context
+            .parallelize(List.of(0, 1), 2)
+            .map(
+                i -> {
+                  RunnerOptions options =
+                      RunnerOptions.cpu(1).onDevice(TaskDevices.device(TaskContext.get()));
+                  try {
+                    ModelCache.get(spec, options, () -> {});
+                    return "loaded on " + options.device();
+                  } catch (ModelException e) {
+                    return e.getMessage();
+                  }
+                })
             .collect();
-    assertThat(errors).allSatisfy(error -> assertThat(error)
-        .startsWith("model text-vectorisation/english: this task was given gpu:")
-        .contains("the OnnxRuntime engine in this executor sees 0 GPUs")
-        .contains("does not fall back to the CPU")
-        .contains("onnxruntime_gpu")
-        .contains("docs/gpu.md"));
+    assertThat(errors)
+        .allSatisfy(
+            error ->
+                assertThat(error)
+                    .startsWith("model text-vectorisation/english: this task was given gpu:")
+                    .contains("the OnnxRuntime engine in this executor sees 0 GPUs")
+                    .contains("does not fall back to the CPU")
+                    .contains("onnxruntime_gpu")
+                    .contains("docs/gpu.md"));
   }
 
   @Test
   void aJobGivenGpusItCannotUseStopsBeforeAnyWork() {
-    Path input = JobTestSupport.writeLines(work.resolve("in.jsonl"), "{\"id\": 1, \"text\": \"hello\"}");
+    Path input =
+        JobTestSupport.writeLines(work.resolve("in.jsonl"), "{\"id\": 1, \"text\": \"hello\"}");
     JobOptions options =
-        JobOptions.builder(input.toString(), work.resolve("out").toString()).optTask(Task.TEXT_VECTORISATION).optIdColumn("id").build();
+        JobOptions.builder(input.toString(), work.resolve("out").toString())
+            .optTask(Task.TEXT_VECTORISATION)
+            .optIdColumn("id")
+            .build();
     assertThatThrownBy(() -> new BatchJob(cluster, options).run())
         .isInstanceOf(GpuUnavailableException.class)
-        .isInstanceOf(co.backprop.contract.UserError.class) // the command line prints it as one line, exit 2
-        .hasMessageStartingWith("GPU check failed before any model ran (spark.task.resource.gpu.amount=1)")
+        .isInstanceOf(
+            co.backprop.contract.UserError.class) // the command line prints it as one line, exit 2
+        .hasMessageStartingWith(
+            "GPU check failed before any model ran (spark.task.resource.gpu.amount=1)")
         .hasMessageContaining("this task was given gpu:")
         .hasMessageContaining("sees 0 GPUs");
     assertThat(work.resolve("out/results")).doesNotExist();
@@ -120,7 +150,8 @@ class GpuSchedulingTest {
 
   @Test
   void gpuSettingsWithALocalMasterAreRefusedInsteadOfHanging() {
-    assertThatThrownBy(() -> SparkSessions.create("x", "local[2]", Map.of(GpuScheduling.TASK_AMOUNT, "0.5")))
+    assertThatThrownBy(
+            () -> SparkSessions.create("x", "local[2]", Map.of(GpuScheduling.TASK_AMOUNT, "0.5")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("need a cluster master")
         .hasMessageContaining("local[2]");

@@ -34,11 +34,20 @@ class IncrementalJobTest {
   }
 
   private JobOptions.Builder table(Path input, Path output) {
-    return JobOptions.builder(input.toString(), output.toString()).optTask(Task.TEXT_VECTORISATION).optIdColumn("sku").optAccount("acme");
+    return JobOptions.builder(input.toString(), output.toString())
+        .optTask(Task.TEXT_VECTORISATION)
+        .optIdColumn("sku")
+        .optAccount("acme");
   }
 
   private static String product(int i) {
-    return "{\"sku\": \"p-" + i + "\", \"text\": \"Product " + i + ": a sturdy item number " + i + " for the home\"}";
+    return "{\"sku\": \"p-"
+        + i
+        + "\", \"text\": \"Product "
+        + i
+        + ": a sturdy item number "
+        + i
+        + " for the home\"}";
   }
 
   /** Rows 0..n-1, row {@code bad} (if any) with a number for text. */
@@ -57,7 +66,8 @@ class IncrementalJobTest {
   @Test
   void aSecondRunProcessesOnlyNewAndFailedRowsAndTheOutputEqualsACleanRun() throws IOException {
     Path output = work.resolve("nightly");
-    JobSummary first = run(table(products("day1.jsonl", 10, 4), output).optIncremental(true).build());
+    JobSummary first =
+        run(table(products("day1.jsonl", 10, 4), output).optIncremental(true).build());
     assertThat(first.run()).isEqualTo("v0001");
     assertThat(first.ok()).isEqualTo(9);
     assertThat(first.error()).isEqualTo(1);
@@ -68,7 +78,8 @@ class IncrementalJobTest {
     Files.createDirectories(output.resolve("v0002/results"));
     Files.writeString(output.resolve("v0002/results/part-00000-dead.txt"), product(99) + "\n");
 
-    JobSummary second = run(table(products("day2.jsonl", 15, -1), output).optIncremental(true).build());
+    JobSummary second =
+        run(table(products("day2.jsonl", 15, -1), output).optIncremental(true).build());
     assertThat(second.run()).isEqualTo("v0002");
     assertThat(second.rows()).isEqualTo(15);
     assertThat(second.skippedDone()).isEqualTo(9);
@@ -84,7 +95,8 @@ class IncrementalJobTest {
     assertThat(incremental.keySet()).isEqualTo(reference.keySet());
     for (String sku : reference.keySet()) {
       assertThat(incremental.get(sku).get("status").asText()).as(sku).isEqualTo("ok");
-      assertThat(incremental.get(sku).get("text").asText()).isEqualTo(reference.get(sku).get("text").asText());
+      assertThat(incremental.get(sku).get("text").asText())
+          .isEqualTo(reference.get(sku).get("text").asText());
       float[] got = vector(incremental.get(sku));
       float[] want = vector(reference.get(sku));
       for (int i = 0; i < want.length; i++) {
@@ -92,8 +104,12 @@ class IncrementalJobTest {
       }
     }
     // Billed once: the two runs' requests add up to the clean run's.
-    long billed = first.usage().stream().mapToLong(Usage::requests).sum() + second.usage().stream().mapToLong(Usage::requests).sum();
-    assertThat(billed).isEqualTo(clean.usage().stream().mapToLong(Usage::requests).sum()).isEqualTo(15);
+    long billed =
+        first.usage().stream().mapToLong(Usage::requests).sum()
+            + second.usage().stream().mapToLong(Usage::requests).sum();
+    assertThat(billed)
+        .isEqualTo(clean.usage().stream().mapToLong(Usage::requests).sum())
+        .isEqualTo(15);
     // The first run stays readable until a later run retires it.
     assertThat(readJsonLines(first.resultsPath())).hasSize(10);
 
@@ -102,8 +118,12 @@ class IncrementalJobTest {
     assertThat(third.skippedDone()).isEqualTo(15);
     assertThat(third.usage()).isEmpty();
     assertThat(readJsonLines(third.resultsPath())).hasSize(15);
-    assertThat(Files.exists(output.resolve("v0001/results"))).as("results older than the last two runs are freed").isFalse();
-    assertThat(Files.exists(output.resolve("v0001/usage"))).as("usage is the billing record and stays").isTrue();
+    assertThat(Files.exists(output.resolve("v0001/results")))
+        .as("results older than the last two runs are freed")
+        .isFalse();
+    assertThat(Files.exists(output.resolve("v0001/usage")))
+        .as("usage is the billing record and stays")
+        .isTrue();
   }
 
   @Test
@@ -111,19 +131,43 @@ class IncrementalJobTest {
     Path output = work.resolve("typed");
     Path day1 = work.resolve("day1.parquet");
     Path day2 = work.resolve("day2.parquet");
-    spark.session().read().json(products("a.jsonl", 6, -1).toString()).write().parquet(day1.toString());
-    spark.session().read().json(products("b.jsonl", 8, -1).toString()).write().parquet(day2.toString());
+    spark
+        .session()
+        .read()
+        .json(products("a.jsonl", 6, -1).toString())
+        .write()
+        .parquet(day1.toString());
+    spark
+        .session()
+        .read()
+        .json(products("b.jsonl", 8, -1).toString())
+        .write()
+        .parquet(day2.toString());
 
     run(table(day1, output).optIncremental(true).build());
     JobSummary second = run(table(day2, output).optIncremental(true).build());
     assertThat(second.skippedDone()).isEqualTo(6);
     assertThat(second.carried()).isEqualTo(6);
-    List<Row> rows = spark.session().read().parquet(second.resultsPath()).select("sku", "status").collectAsList();
-    assertThat(rows).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("p-0", "p-1", "p-2", "p-3", "p-4", "p-5", "p-6", "p-7");
+    List<Row> rows =
+        spark
+            .session()
+            .read()
+            .parquet(second.resultsPath())
+            .select("sku", "status")
+            .collectAsList();
+    assertThat(rows)
+        .extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrder("p-0", "p-1", "p-2", "p-3", "p-4", "p-5", "p-6", "p-7");
     assertThat(rows).extracting(r -> r.getString(1)).containsOnly("ok");
 
     Path wider = work.resolve("wider.parquet");
-    spark.session().read().parquet(day2.toString()).withColumn("price", org.apache.spark.sql.functions.lit(3)).write().parquet(wider.toString());
+    spark
+        .session()
+        .read()
+        .parquet(day2.toString())
+        .withColumn("price", org.apache.spark.sql.functions.lit(3))
+        .write()
+        .parquet(wider.toString());
     assertThatThrownBy(() -> run(table(wider, output).optIncremental(true).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("result columns")
@@ -135,7 +179,13 @@ class IncrementalJobTest {
   void duplicateIdsAreRefusedUpFrontListingThemOrDroppedWhenAsked() {
     Path input =
         writeLines(
-            work.resolve("dups.jsonl"), product(1), product(2), product(1), product(3), product(2), product(1));
+            work.resolve("dups.jsonl"),
+            product(1),
+            product(2),
+            product(1),
+            product(3),
+            product(2),
+            product(1));
     assertThatThrownBy(() -> run(table(input, work.resolve("refused")).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("p-1")
@@ -145,7 +195,9 @@ class IncrementalJobTest {
 
     JobSummary deduped = run(table(input, work.resolve("deduped")).optDedupe(true).build());
     assertThat(deduped.duplicatesDropped()).isEqualTo(3);
-    assertThat(readJsonLines(deduped.resultsPath())).extracting(r -> r.get("sku").asText()).containsExactly("p-1", "p-2", "p-3");
+    assertThat(readJsonLines(deduped.resultsPath()))
+        .extracting(r -> r.get("sku").asText())
+        .containsExactly("p-1", "p-2", "p-3");
   }
 
   @Test
@@ -155,7 +207,8 @@ class IncrementalJobTest {
             work.resolve("requests.jsonl"),
             "{\"id\": \"a\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"one\"}}",
             "{\"id\": \"a\", \"task\": \"text-vectorisation\", \"body\": {\"text\": \"two\"}}");
-    assertThatThrownBy(() -> run(JobOptions.builder(input.toString(), work.resolve("out").toString()).build()))
+    assertThatThrownBy(
+            () -> run(JobOptions.builder(input.toString(), work.resolve("out").toString()).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'a'");
   }

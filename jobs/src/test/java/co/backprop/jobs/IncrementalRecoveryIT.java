@@ -21,29 +21,54 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nightly enrichment surviving a crash, as a user meets it: bin/backprop processes (SparkSubmit
- * JVMs), one killed with SIGKILL mid-way, then the same command again. The final output must equal a
- * clean run's, and the committed runs' usage must add up to it: nothing lost, nothing billed twice.
+ * JVMs), one killed with SIGKILL mid-way, then the same command again. The final output must equal
+ * a clean run's, and the committed runs' usage must add up to it: nothing lost, nothing billed
+ * twice.
  */
 class IncrementalRecoveryIT {
-  private static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
 
   @TempDir Path work;
 
   private Path input(String name, int rows) throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
-      lines.add("{\"id\": \"n" + i + "\", \"text\": \"Night " + i + ": a product line with " + "more words ".repeat(1 + i % 6) + "\"}");
+      lines.add(
+          "{\"id\": \"n"
+              + i
+              + "\", \"text\": \"Night "
+              + i
+              + ": a product line with "
+              + "more words ".repeat(1 + i % 6)
+              + "\"}");
     }
     return Files.write(work.resolve(name), lines);
   }
 
   private ProcessBuilder backprop(String name, Path input, Path output, String... extra) {
-    List<String> command = new ArrayList<>(List.of(
-        REPO.resolve("bin/backprop").toString(), "job", "--task", "text-vectorisation", "--input", input.toString(),
-        "--output", output.toString(), "--id-col", "id", "--account", "acme", "--partitions", "24"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                REPO.resolve("bin/backprop").toString(),
+                "job",
+                "--task",
+                "text-vectorisation",
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--id-col",
+                "id",
+                "--account",
+                "acme",
+                "--partitions",
+                "24"));
     command.addAll(List.of(extra));
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
+        new ProcessBuilder(command)
+            .redirectOutput(work.resolve(name + ".out").toFile())
+            .redirectError(work.resolve(name + ".err").toFile());
     builder.environment().put("BACKPROP_NO_BUILD", "1");
     return builder;
   }
@@ -61,10 +86,13 @@ class IncrementalRecoveryIT {
   @Test
   void aRunKilledMidWayThenRunAgainEqualsACleanRunBilledOnce() throws Exception {
     Path output = work.resolve("nightly");
-    finish("night1", backprop("night1", input("night1.jsonl", 400), output, "--incremental", "--no-progress"));
+    finish(
+        "night1",
+        backprop("night1", input("night1.jsonl", 400), output, "--incremental", "--no-progress"));
     assertThat(summary(output.resolve("v0001")).get("ok").asLong()).isEqualTo(400);
 
-    // Night 2 dies mid-way, some of its 24 write tasks done: SIGKILL to the launcher JVM (local Spark runs inside it).
+    // Night 2 dies mid-way, some of its 24 write tasks done: SIGKILL to the launcher JVM (local
+    // Spark runs inside it).
     Path night2 = input("night2.jsonl", 3600);
     Process doomed = backprop("killed", night2, output, "--incremental", "--no-progress").start();
     long tasksWhenKilled = waitForCommittedTasks(output.resolve("v0002/results"), 3, doomed);
@@ -73,7 +101,9 @@ class IncrementalRecoveryIT {
     assertThat(tasksWhenKilled).as("write tasks committed when killed").isBetween(3L, 20L);
     assertThat(output.resolve("v0001/_COMMITTED")).exists();
     assertThat(output.resolve("v0002/_COMMITTED")).doesNotExist();
-    assertThat(readJsonLines(output.resolve("v0001/results").toString())).as("the previous state stays readable").hasSize(400);
+    assertThat(readJsonLines(output.resolve("v0001/results").toString()))
+        .as("the previous state stays readable")
+        .hasSize(400);
 
     finish("rerun", backprop("rerun", night2, output, "--incremental", "--no-progress"));
     JsonNode rerun = summary(output.resolve("v0002"));
@@ -83,7 +113,8 @@ class IncrementalRecoveryIT {
 
     Path clean = work.resolve("clean");
     finish("clean", backprop("clean", night2, clean, "--no-progress"));
-    Map<String, JsonNode> incremental = byId(readJsonLines(output.resolve("v0002/results").toString()));
+    Map<String, JsonNode> incremental =
+        byId(readJsonLines(output.resolve("v0002/results").toString()));
     Map<String, JsonNode> reference = byId(readJsonLines(clean.resolve("results").toString()));
     assertThat(incremental.keySet()).isEqualTo(reference.keySet()).hasSize(3600);
     for (String id : reference.keySet()) {
@@ -99,10 +130,11 @@ class IncrementalRecoveryIT {
   }
 
   /**
-   * Waits until at least {@code tasks} of the run's write tasks have committed their output (Hadoop's
-   * committer moves each into {@code _temporary/0/task_*}); returns how many had then.
+   * Waits until at least {@code tasks} of the run's write tasks have committed their output
+   * (Hadoop's committer moves each into {@code _temporary/0/task_*}); returns how many had then.
    */
-  private static long waitForCommittedTasks(Path results, int tasks, Process process) throws Exception {
+  private static long waitForCommittedTasks(Path results, int tasks, Process process)
+      throws Exception {
     Path committed = results.resolve("_temporary/0");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline && process.isAlive()) {
@@ -122,7 +154,9 @@ class IncrementalRecoveryIT {
   }
 
   private static Map<String, JsonNode> byId(List<JsonNode> rows) {
-    assertThat(rows.stream().map(r -> r.get("id").asText()).distinct().count()).as("ids once each").isEqualTo(rows.size());
+    assertThat(rows.stream().map(r -> r.get("id").asText()).distinct().count())
+        .as("ids once each")
+        .isEqualTo(rows.size());
     return rows.stream().collect(Collectors.toMap(r -> r.get("id").asText(), Function.identity()));
   }
 

@@ -19,7 +19,10 @@ final class JobTestSupport {
 
   /** Local Spark on two cores, as on the machines the suite runs on. */
   static SparkSession localSpark() {
-    return SparkSessions.create("backprop test", "local[2]", Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4"));
+    return SparkSessions.create(
+        "backprop test",
+        "local[2]",
+        Map.of("spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4"));
   }
 
   static Path writeLines(Path file, String... lines) {
@@ -35,7 +38,11 @@ final class JobTestSupport {
   static List<String> partFiles(String folder) {
     Path path = folder.startsWith("file:") ? Path.of(java.net.URI.create(folder)) : Path.of(folder);
     try (Stream<Path> files = Files.list(path)) {
-      return files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().map(Path::toString).toList();
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("part-"))
+          .sorted()
+          .map(Path::toString)
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,8 +3,8 @@ package co.backprop.jobs;
 import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import co.backprop.outputs.S3Server;
 import co.backprop.contract.task.Json;
+import co.backprop.outputs.S3Server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM, on the bundled samples. Runs after `package` (failsafe), against the jar CI just built.
  */
 class LauncherIT {
-  private static final Path REPO = Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("backprop.repo", "..")).toAbsolutePath().normalize();
 
   @TempDir Path work;
 
@@ -32,7 +33,8 @@ class LauncherIT {
     command.addAll(List.of(args));
     Path out = work.resolve("stdout.txt");
     Path err = work.resolve("stderr.txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("BACKPROP_NO_BUILD", "1");
     Process process = builder.start();
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/backprop finished").isTrue();
@@ -43,15 +45,28 @@ class LauncherIT {
   void vectorisesTheBundledCatalogueAndPrintsWhereResultsAndUsageAre() throws Exception {
     String output = work.resolve("products").toString();
     Run run =
-        backprop("job", "--task", "text-vectorisation", "--input", REPO.resolve("datasets/products.jsonl").toString(),
-            "--output", output, "--map", "text=title", "--id-col", "sku", "--account", "demo");
+        backprop(
+            "job",
+            "--task",
+            "text-vectorisation",
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            output,
+            "--map",
+            "text=title",
+            "--id-col",
+            "sku",
+            "--account",
+            "demo");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("text-vectorisation job done: 300 input rows -> 300 results (300 ok, 0 error)")
         .contains("results:     file:" + output + "/results")
         .contains("usage:       file:" + output + "/usage")
-        .containsPattern("demo \\d{4}-\\d{2} text-vectorisation/english: 300 requests, [0-9.]+ compute seconds");
+        .containsPattern(
+            "demo \\d{4}-\\d{2} text-vectorisation/english: 300 requests, [0-9.]+ compute seconds");
     assertThat(run.err()).contains("progress: 300 / 300 rows (100%)");
     List<JsonNode> rows = readJsonLines(output + "/results");
     assertThat(rows).hasSize(300);
@@ -71,31 +86,54 @@ class LauncherIT {
       assertThat(help.out()).contains("  " + subcommand.commandName() + " ");
     }
     // A mistake in Spark's JVM: the field named as the flag, one line, exit 2, no stack trace.
-    Run sparkSide = backprop("job", "--input", "a.jsonl", "--output", work.resolve("o").toString(), "--map", "text=title");
+    Run sparkSide =
+        backprop(
+            "job",
+            "--input",
+            "a.jsonl",
+            "--output",
+            work.resolve("o").toString(),
+            "--map",
+            "text=title");
     assertThat(sparkSide.exitCode()).isEqualTo(2);
     assertThat(sparkSide.err().strip().lines().filter(line -> line.startsWith("error: ")).toList())
-        .containsExactly("error: --task: is needed: --model, --map, --set and --id-col describe table rows; "
-            + "a request file names the task and model on each line");
+        .containsExactly(
+            "error: --task: is needed: --model, --map, --set and --id-col describe table rows; "
+                + "a request file names the task and model on each line");
     assertThat(sparkSide.err()).doesNotContain("\tat ");
     // And in the front door's.
-    Run frontDoorSide = backprop("accounts", "create", "Not A Name", "--data", work.resolve("data").toString());
+    Run frontDoorSide =
+        backprop("accounts", "create", "Not A Name", "--data", work.resolve("data").toString());
     assertThat(frontDoorSide.exitCode()).isEqualTo(2);
-    assertThat(frontDoorSide.err().strip()).startsWith("error: account names are 2-63 characters").doesNotContain("\tat ");
+    assertThat(frontDoorSide.err().strip())
+        .startsWith("error: account names are 2-63 characters")
+        .doesNotContain("\tat ");
   }
 
   @Test
   void runsTheRequestSampleIntoParquet() throws Exception {
     String output = work.resolve("requests").toString();
     Run run =
-        backprop("job", "--input", REPO.resolve("datasets/requests.jsonl").toString(), "--output", output,
-            "--output-format", "parquet", "--no-progress");
+        backprop(
+            "job",
+            "--input",
+            REPO.resolve("datasets/requests.jsonl").toString(),
+            "--output",
+            output,
+            "--output-format",
+            "parquet",
+            "--no-progress");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    // 27 single bodies and 9 batch bodies of 3: 54 results, two of them the sample's deliberate mistakes.
-    assertThat(run.out()).contains("request-file job done: 36 input rows -> 54 results (52 ok, 2 error)");
+    // 27 single bodies and 9 batch bodies of 3: 54 results, two of them the sample's deliberate
+    // mistakes.
+    assertThat(run.out())
+        .contains("request-file job done: 36 input rows -> 54 results (52 ok, 2 error)");
     assertThat(run.out()).contains("model: unknown model 'multilingual-v9' for text-vectorisation");
     assertThat(run.out()).contains("text: must not be empty");
-    assertThat(Files.list(Path.of(output, "results")).anyMatch(p -> p.toString().endsWith(".parquet"))).isTrue();
+    assertThat(
+            Files.list(Path.of(output, "results")).anyMatch(p -> p.toString().endsWith(".parquet")))
+        .isTrue();
   }
 
   @Test
@@ -103,20 +141,34 @@ class LauncherIT {
     Run run = backprop("models", "list", "--model-store", work.resolve("store").toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
-        .containsPattern("text-vectorisation\\s+english\\s+sentence-embedding\\s+all-minilm-l6-v2\\s+91.1 MB\\s+installed \\(bundled\\)")
-        .containsPattern("qa\\s+english\\s+extractive-qa\\s+distilbert-base-cased-distilled-squad\\s+~261.0 MB\\s+not installed: "
-            + "bin/backprop models fetch distilbert-base-cased-distilled-squad")
+        .containsPattern(
+            "text-vectorisation\\s+english\\s+sentence-embedding\\s+all-minilm-l6-v2\\s+91.1"
+                + " MB\\s+installed \\(bundled\\)")
+        .containsPattern(
+            "qa\\s+english\\s+extractive-qa\\s+distilbert-base-cased-distilled-squad\\s+~261.0"
+                + " MB\\s+not installed: bin/backprop models fetch"
+                + " distilbert-base-cased-distilled-squad")
         .contains("model store: " + work.resolve("store"));
   }
 
   @Test
   void anUnknownModelFailsAtOnceWithTheKnownNames() throws Exception {
     Run run =
-        backprop("job", "--task", "text-vectorisation", "--model", "klingon", "--input",
-            REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("x").toString());
+        backprop(
+            "job",
+            "--task",
+            "text-vectorisation",
+            "--model",
+            "klingon",
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            work.resolve("x").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("error: unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english, multilingual");
+        .contains(
+            "error: unknown model 'klingon' for text-vectorisation; known models for"
+                + " text-vectorisation: english, multilingual");
     assertThat(work.resolve("x")).doesNotExist();
   }
 
@@ -132,22 +184,53 @@ class LauncherIT {
         """);
     Path store = work.resolve("store");
     Run run =
-        backprop("job", "--task", "text-vectorisation", "--catalog", catalog.toString(), "--model-store", store.toString(),
-            "--input", REPO.resolve("datasets/products.jsonl").toString(), "--output", work.resolve("y").toString());
+        backprop(
+            "job",
+            "--task",
+            "text-vectorisation",
+            "--catalog",
+            catalog.toString(),
+            "--model-store",
+            store.toString(),
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            work.resolve("y").toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
-        .contains("error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json not found in the folder "
-            + store.resolve("mini") + ". To install it: bin/backprop models fetch mini --model-store " + store);
+        .contains(
+            "error: model text-vectorisation/english is not installed: model.onnx, tokenizer.json"
+                + " not found in the folder "
+                + store.resolve("mini")
+                + ". To install it: bin/backprop models fetch mini --model-store "
+                + store);
   }
 
   @Test
   void runsFromS3ToS3AsOnACluster() throws Exception {
     try (S3Server s3 = new S3Server("lake")) {
-      s3.put("s3a://lake/in/products.jsonl", Files.readAllBytes(REPO.resolve("datasets/products.jsonl")));
-      org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path("s3a://lake/").getFileSystem(s3.hadoopConf());
-      List<String> args = new ArrayList<>(List.of(
-          "job", "--task", "text-vectorisation", "--input", "s3a://lake/in/products.jsonl", "--output", "s3a://lake/out/products",
-          "--map", "text=title", "--id-col", "sku", "--account", "demo", "--no-progress"));
+      s3.put(
+          "s3a://lake/in/products.jsonl",
+          Files.readAllBytes(REPO.resolve("datasets/products.jsonl")));
+      org.apache.hadoop.fs.FileSystem fs =
+          new org.apache.hadoop.fs.Path("s3a://lake/").getFileSystem(s3.hadoopConf());
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "job",
+                  "--task",
+                  "text-vectorisation",
+                  "--input",
+                  "s3a://lake/in/products.jsonl",
+                  "--output",
+                  "s3a://lake/out/products",
+                  "--map",
+                  "text=title",
+                  "--id-col",
+                  "sku",
+                  "--account",
+                  "demo",
+                  "--no-progress"));
       s3.sparkSettings().forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
       Run run = backprop(args.toArray(String[]::new));
 
@@ -156,15 +239,20 @@ class LauncherIT {
           .contains("text-vectorisation job done: 300 input rows -> 300 results (300 ok, 0 error)")
           .contains("results:     s3a://lake/out/products/results");
       long lines = 0;
-      for (org.apache.hadoop.fs.FileStatus part : fs.listStatus(new org.apache.hadoop.fs.Path("s3a://lake/out/products/results"))) {
+      for (org.apache.hadoop.fs.FileStatus part :
+          fs.listStatus(new org.apache.hadoop.fs.Path("s3a://lake/out/products/results"))) {
         if (part.getPath().getName().startsWith("part-")) {
-          try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(part.getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
+          try (var in =
+              new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      fs.open(part.getPath()), java.nio.charset.StandardCharsets.UTF_8))) {
             lines += in.lines().filter(line -> line.contains("\"status\":\"ok\"")).count();
           }
         }
       }
       assertThat(lines).isEqualTo(300);
-      assertThat(fs.exists(new org.apache.hadoop.fs.Path("s3a://lake/out/products/usage"))).isTrue();
+      assertThat(fs.exists(new org.apache.hadoop.fs.Path("s3a://lake/out/products/usage")))
+          .isTrue();
     }
   }
 }

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One real local Spark session per test class: {@code @RegisterExtension static LocalSpark spark}. */
+/**
+ * One real local Spark session per test class: {@code @RegisterExtension static LocalSpark spark}.
+ */
 final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
   private SparkSession session;
 

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import co.backprop.contract.model.ModelException;
-import co.backprop.engines.runner.ModelCache;
 import co.backprop.contract.task.Task;
+import co.backprop.engines.runner.ModelCache;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -39,7 +39,8 @@ class VectorisationJobTest {
   }
 
   private JobOptions.Builder vectorise(Path input, String output) {
-    return JobOptions.builder(input.toString(), work.resolve(output).toString()).optTask(Task.TEXT_VECTORISATION);
+    return JobOptions.builder(input.toString(), work.resolve(output).toString())
+        .optTask(Task.TEXT_VECTORISATION);
   }
 
   @Test
@@ -53,27 +54,36 @@ class VectorisationJobTest {
     JobSummary summary = run(vectorise(input, "quickstart").optIdColumn("id").build());
 
     List<JsonNode> rows = readJsonLines(summary.resultsPath());
-    assertThat(rows).extracting(r -> r.get("id").asText()).containsExactly("weather", "sunny", "stadium");
+    assertThat(rows)
+        .extracting(r -> r.get("id").asText())
+        .containsExactly("weather", "sunny", "stadium");
     double sunny = cosine(vector(rows.get(0)), vector(rows.get(1)));
     double stadium = cosine(vector(rows.get(0)), vector(rows.get(2)));
     System.out.printf("job cosines: weather~sunny %.4f, weather~stadium %.4f%n", sunny, stadium);
     assertThat(sunny).isCloseTo(0.6660, within(0.001));
     assertThat(stadium).isCloseTo(0.1046, within(0.001));
-    assertThat(rows).allSatisfy(row -> {
-      assertThat(row.get("status").asText()).isEqualTo("ok");
-      assertThat(row.get("vector")).hasSize(384);
-      assertThat(row.get("model").asText()).isEqualTo("english");
-      assertThat(row.get("device").asText()).isEqualTo("cpu");
-      assertThat(row.get("truncated").asBoolean()).isFalse();
-      assertThat(row.get("compute_ms").asDouble()).isPositive();
-    });
+    assertThat(rows)
+        .allSatisfy(
+            row -> {
+              assertThat(row.get("status").asText()).isEqualTo("ok");
+              assertThat(row.get("vector")).hasSize(384);
+              assertThat(row.get("model").asText()).isEqualTo("english");
+              assertThat(row.get("device").asText()).isEqualTo("cpu");
+              assertThat(row.get("truncated").asBoolean()).isFalse();
+              assertThat(row.get("compute_ms").asDouble()).isPositive();
+            });
   }
 
   @Test
   void aJsonLinesJobKeepsEveryRowAndNamesTheFieldOfEachBadOne() {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      lines.add("{\"sku\": \"ok-" + i + "\", \"title\": \"Product number " + i + " with a fine description\"}");
+      lines.add(
+          "{\"sku\": \"ok-"
+              + i
+              + "\", \"title\": \"Product number "
+              + i
+              + " with a fine description\"}");
     }
     lines.add(7, "{\"sku\": \"bad-json\", \"title\": \"unterminated");
     lines.add(13, "{\"sku\": \"missing\", \"price\": 3}");
@@ -83,7 +93,13 @@ class VectorisationJobTest {
     Path input = writeLines(work.resolve("products.jsonl"), lines.toArray(String[]::new));
 
     JobSummary summary =
-        run(vectorise(input, "products").optFieldColumns(Map.of("text", "title")).optIdColumn("sku").optAccount("acme").optPartitions(5).build());
+        run(
+            vectorise(input, "products")
+                .optFieldColumns(Map.of("text", "title"))
+                .optIdColumn("sku")
+                .optAccount("acme")
+                .optPartitions(5)
+                .build());
 
     List<JsonNode> rows = readJsonLines(summary.resultsPath());
     assertThat(rows).hasSize(lines.size());
@@ -96,11 +112,13 @@ class VectorisationJobTest {
     assertThat(rows.get(7).get("_line").asLong()).isEqualTo(8);
     assertThat(rows.get(7).get("_raw").asText()).startsWith("{\"sku\": \"bad-json\"");
     assertThat(rows.get(7).get("error").asText()).startsWith("line 8: not valid JSON");
-    assertThat(bySku.get("missing").get("error").asText()).isEqualTo("text (column 'title'): is required");
+    assertThat(bySku.get("missing").get("error").asText())
+        .isEqualTo("text (column 'title'): is required");
     assertThat(bySku.get("missing").get("price").asInt()).isEqualTo(3);
     assertThat(bySku.get("number").get("error").asText())
         .isEqualTo("text (column 'title'): must be a string or a list of strings but got a number");
-    assertThat(bySku.get("empty").get("error").asText()).isEqualTo("text (column 'title'): must not be empty");
+    assertThat(bySku.get("empty").get("error").asText())
+        .isEqualTo("text (column 'title'): must not be empty");
     assertThat(bySku.get("long").get("truncated").asBoolean()).isTrue();
     assertThat(bySku.get("long").get("status").asText()).isEqualTo("ok");
     for (String bad : List.of("missing", "number", "empty")) {
@@ -109,25 +127,40 @@ class VectorisationJobTest {
       assertThat(bySku.get(bad).get("compute_ms").asDouble()).isZero();
     }
     // Input order and ids are kept, input columns too.
-    List<String> expectedSkus = lines.stream().filter(l -> !l.contains("bad-json")).map(l -> l.replaceAll("^\\{\"sku\": \"([^\"]+)\".*", "$1")).toList();
-    assertThat(rows.stream().filter(r -> r.has("sku")).map(r -> r.get("sku").asText()).toList()).isEqualTo(expectedSkus);
-    assertThat(bySku.get("ok-3").get("title").asText()).isEqualTo("Product number 3 with a fine description");
+    List<String> expectedSkus =
+        lines.stream()
+            .filter(l -> !l.contains("bad-json"))
+            .map(l -> l.replaceAll("^\\{\"sku\": \"([^\"]+)\".*", "$1"))
+            .toList();
+    assertThat(rows.stream().filter(r -> r.has("sku")).map(r -> r.get("sku").asText()).toList())
+        .isEqualTo(expectedSkus);
+    assertThat(bySku.get("ok-3").get("title").asText())
+        .isEqualTo("Product number 3 with a fine description");
 
     // Usage: one line for the account, the ok rows, seconds = sum of the rows' compute_ms.
     double computeMs = rows.stream().mapToDouble(r -> r.get("compute_ms").asDouble()).sum();
-    assertThat(summary.usage()).singleElement().satisfies(usage -> {
-      assertThat(usage.account()).isEqualTo("acme");
-      assertThat(usage.task()).isEqualTo("text-vectorisation");
-      assertThat(usage.model()).isEqualTo("english");
-      assertThat(usage.requests()).isEqualTo(41);
-      assertThat(usage.computeSeconds()).isPositive().isCloseTo(computeMs / 1000, within(1e-9));
-      assertThat(usage.period()).matches("\\d{4}-\\d{2}");
-    });
+    assertThat(summary.usage())
+        .singleElement()
+        .satisfies(
+            usage -> {
+              assertThat(usage.account()).isEqualTo("acme");
+              assertThat(usage.task()).isEqualTo("text-vectorisation");
+              assertThat(usage.model()).isEqualTo("english");
+              assertThat(usage.requests()).isEqualTo(41);
+              assertThat(usage.computeSeconds())
+                  .isPositive()
+                  .isCloseTo(computeMs / 1000, within(1e-9));
+              assertThat(usage.period()).matches("\\d{4}-\\d{2}");
+            });
     List<JsonNode> usageFile = readJsonLines(summary.usagePath());
-    assertThat(usageFile).singleElement().satisfies(u -> {
-      assertThat(u.get("requests").asLong()).isEqualTo(41);
-      assertThat(u.get("compute_seconds").asDouble()).isCloseTo(computeMs / 1000, within(1e-9));
-    });
+    assertThat(usageFile)
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.get("requests").asLong()).isEqualTo(41);
+              assertThat(u.get("compute_seconds").asDouble())
+                  .isCloseTo(computeMs / 1000, within(1e-9));
+            });
   }
 
   @Test
@@ -147,14 +180,28 @@ class VectorisationJobTest {
     spark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(input);
 
     JobSummary summary =
-        run(JobOptions.builder(input, work.resolve("parquet-out").toString())
-            .optTask(Task.TEXT_VECTORISATION).optFieldColumns(Map.of("text", "title")).optIdColumn("sku").build());
+        run(
+            JobOptions.builder(input, work.resolve("parquet-out").toString())
+                .optTask(Task.TEXT_VECTORISATION)
+                .optFieldColumns(Map.of("text", "title"))
+                .optIdColumn("sku")
+                .build());
 
     assertThat(summary.inputFormat()).isEqualTo("parquet");
     assertThat(summary.outputFormat()).isEqualTo("parquet");
     Dataset<Row> results = spark.session().read().parquet(summary.resultsPath());
     assertThat(results.columns())
-        .containsExactly("sku", "title", "price", "status", "error", "vector", "model", "device", "compute_ms", "truncated");
+        .containsExactly(
+            "sku",
+            "title",
+            "price",
+            "status",
+            "error",
+            "vector",
+            "model",
+            "device",
+            "compute_ms",
+            "truncated");
     // Part files in name order hold the rows in input order (a folder scan reorders files by size).
     List<Row> out = new ArrayList<>();
     for (String part : JobTestSupport.partFiles(summary.resultsPath())) {
@@ -181,7 +228,12 @@ class VectorisationJobTest {
             "A1,\"Kettle, stainless steel\",20",
             "A2,\"Desk lamp \"\"Aurora\"\"\",35",
             "A3,,10");
-    JobSummary summary = run(vectorise(input, "csv").optFieldColumns(Map.of("text", "title")).optIdColumn("sku").build());
+    JobSummary summary =
+        run(
+            vectorise(input, "csv")
+                .optFieldColumns(Map.of("text", "title"))
+                .optIdColumn("sku")
+                .build());
     assertThat(summary.outputFormat()).isEqualTo("jsonl");
     List<JsonNode> rows = readJsonLines(summary.resultsPath());
     assertThat(rows).extracting(r -> r.get("sku").asText()).containsExactly("A1", "A2", "A3");
@@ -196,11 +248,18 @@ class VectorisationJobTest {
     ModelCache.closeAll();
     int loadsBefore = ModelCache.loads();
     Path input =
-        writeLines(work.resolve("many.jsonl"), IntStream.range(0, 64).mapToObj(i -> "{\"text\": \"sentence " + i + "\"}").toArray(String[]::new));
+        writeLines(
+            work.resolve("many.jsonl"),
+            IntStream.range(0, 64)
+                .mapToObj(i -> "{\"text\": \"sentence " + i + "\"}")
+                .toArray(String[]::new));
     JobSummary summary = run(vectorise(input, "many").optPartitions(16).build());
     assertThat(summary.ok()).isEqualTo(64);
     assertThat(ModelCache.loads() - loadsBefore).isEqualTo(1);
-    assertThat(summary.modelLoads()).singleElement().asString().startsWith("text-vectorisation/english on executor driver");
+    assertThat(summary.modelLoads())
+        .singleElement()
+        .asString()
+        .startsWith("text-vectorisation/english on executor driver");
   }
 
   @Test
@@ -208,7 +267,9 @@ class VectorisationJobTest {
     JobOptions options = vectorise(work.resolve("x.jsonl"), "x").optModel("klingon").build();
     assertThatThrownBy(() -> BatchJob.preflight(options))
         .isInstanceOf(ModelException.class)
-        .hasMessage("unknown model 'klingon' for text-vectorisation; known models for text-vectorisation: english, multilingual");
+        .hasMessage(
+            "unknown model 'klingon' for text-vectorisation; known models for text-vectorisation:"
+                + " english, multilingual");
   }
 
   @Test
@@ -224,7 +285,8 @@ class VectorisationJobTest {
   @Test
   void requireGpuWithoutGpuSettingsFailsBeforeAnyWork() {
     Path input = writeLines(work.resolve("gpu.jsonl"), "{\"id\": 1, \"text\": \"hello\"}");
-    assertThatThrownBy(() -> run(vectorise(input, "gpu").optIdColumn("id").optRequireGpu(true).build()))
+    assertThatThrownBy(
+            () -> run(vectorise(input, "gpu").optIdColumn("id").optRequireGpu(true).build()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("--require-gpu: this Spark application gives its tasks no GPU")
         .hasMessageContaining("conf/spark-defaults-gpu.conf");

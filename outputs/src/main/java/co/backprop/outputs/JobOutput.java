@@ -52,7 +52,10 @@ public final class JobOutput {
     return fs;
   }
 
-  /** Whether this is a one-off job's output (its summary at the top) rather than runs of an incremental one. */
+  /**
+   * Whether this is a one-off job's output (its summary at the top) rather than runs of an
+   * incremental one.
+   */
   public boolean oneOff() {
     return exists(new Path(root, OutputLayout.SUMMARY));
   }
@@ -69,7 +72,11 @@ public final class JobOutput {
       if (version.isEmpty()) {
         others.add(name);
       } else {
-        runs.add(new Run(version.getAsInt(), child.getPath(), exists(new Path(child.getPath(), OutputLayout.COMMITTED))));
+        runs.add(
+            new Run(
+                version.getAsInt(),
+                child.getPath(),
+                exists(new Path(child.getPath(), OutputLayout.COMMITTED))));
       }
     }
     runs.sort(Comparator.comparingInt(Run::version));
@@ -90,10 +97,15 @@ public final class JobOutput {
       return Optional.of(root);
     }
     List<Run> committed = committedRuns();
-    return committed.isEmpty() ? Optional.empty() : Optional.of(committed.get(committed.size() - 1).folder());
+    return committed.isEmpty()
+        ? Optional.empty()
+        : Optional.of(committed.get(committed.size() - 1).folder());
   }
 
-  /** The summaries of every finished run: the one of a one-off job, or each committed run's, oldest first. */
+  /**
+   * The summaries of every finished run: the one of a one-off job, or each committed run's, oldest
+   * first.
+   */
   public List<Path> summaries() {
     if (oneOff()) {
       return List.of(new Path(root, OutputLayout.SUMMARY));
@@ -106,8 +118,13 @@ public final class JobOutput {
 
   /** The current run's folder, or an error saying this is not the output of a finished job. */
   public Path requireCurrent() {
-    return current().orElseThrow(() -> new IllegalArgumentException(
-        root + " holds no summary.json and no committed run (v0001/, ...): it is not the output of a finished job"));
+    return current()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    root
+                        + " holds no summary.json and no committed run (v0001/, ...): it is not the"
+                        + " output of a finished job"));
   }
 
   public String readText(Path file) {
@@ -138,7 +155,8 @@ public final class JobOutput {
       if (name.endsWith(".txt") || name.endsWith(".txt.gz")) {
         return Optional.of(DataFormat.JSONL); // Spark's text writer: the job's JSON lines
       }
-      Optional<DataFormat> format = DataFormat.ofFileName(name.replaceAll("\\.(snappy|zstd|gz|lz4)(?=\\.)", ""));
+      Optional<DataFormat> format =
+          DataFormat.ofFileName(name.replaceAll("\\.(snappy|zstd|gz|lz4)(?=\\.)", ""));
       if (format.isPresent()) {
         return format;
       }
@@ -155,7 +173,10 @@ public final class JobOutput {
     Optional<DataFormat> format = resultsFormat(run);
     if (format.isPresent() && format.get() != DataFormat.JSONL) {
       throw new IllegalStateException(
-          "the results are " + format.get().apiName() + " files, not JSON lines; read them with Spark or run the job with output format jsonl");
+          "the results are "
+              + format.get().apiName()
+              + " files, not JSON lines; read them with Spark or run the job with output format"
+              + " jsonl");
     }
     for (Path part : resultParts(run)) {
       try (InputStream in = fs.open(part)) {

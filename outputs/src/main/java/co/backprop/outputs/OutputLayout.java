@@ -5,12 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The names inside a job's output folder, for every reader ({@link JobOutput}) and writer of it. A one-off job writes
- * {@code results/}, {@code usage/} and {@code summary.json} at the top. Incremental runs write one
- * folder per run, {@code v0001/}, {@code v0002/}, ..., each with the same three entries; a run is
- * committed when its {@code _COMMITTED} marker exists, and the current state is the committed run
- * with the highest number. Creating one small file is atomic on every file system (and object
- * store), so a run that dies before its marker leaves the previous state current.
+ * The names inside a job's output folder, for every reader ({@link JobOutput}) and writer of it. A
+ * one-off job writes {@code results/}, {@code usage/} and {@code summary.json} at the top.
+ * Incremental runs write one folder per run, {@code v0001/}, {@code v0002/}, ..., each with the
+ * same three entries; a run is committed when its {@code _COMMITTED} marker exists, and the current
+ * state is the committed run with the highest number. Creating one small file is atomic on every
+ * file system (and object store), so a run that dies before its marker leaves the previous state
+ * current.
  */
 public final class OutputLayout {
   public static final String RESULTS = "results";
@@ -29,6 +30,8 @@ public final class OutputLayout {
   /** The run number of a folder named like {@link #versionFolder}, or empty. */
   public static OptionalInt version(String folderName) {
     Matcher matcher = VERSION.matcher(folderName);
-    return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+    return matcher.matches()
+        ? OptionalInt.of(Integer.parseInt(matcher.group(1)))
+        : OptionalInt.empty();
   }
 }

@@ -48,7 +48,9 @@ class JobOutputTest {
     Files.createDirectories(output.resolve("notes"));
     JobOutput job = read();
     assertThat(job.oneOff()).isFalse();
-    assertThat(job.summaries()).extracting(p -> p.getParent().getName()).containsExactly("v0002", "v0010");
+    assertThat(job.summaries())
+        .extracting(p -> p.getParent().getName())
+        .containsExactly("v0002", "v0010");
     assertThat(job.current().orElseThrow().getName()).isEqualTo("v0010");
     assertThat(job.resultLines()).containsExactly("{\"id\": \"b\"}", "{\"id\": \"c\"}");
     List<String> others = new ArrayList<>();
@@ -60,10 +62,13 @@ class JobOutputTest {
   void aOneOffOutputIsItsOwnCurrentRunAndAFolderWithNeitherIsNoOutput() throws IOException {
     assertThat(read().summaries()).isEmpty();
     assertThat(read().current()).isEmpty();
-    assertThatThrownBy(() -> read().requireCurrent()).hasMessageEndingWith("it is not the output of a finished job");
+    assertThatThrownBy(() -> read().requireCurrent())
+        .hasMessageEndingWith("it is not the output of a finished job");
     Files.writeString(output.resolve(OutputLayout.SUMMARY), "{}");
     results(output, "{\"id\": 1}", "{\"id\": 2}");
-    assertThat(read().summaries()).extracting(org.apache.hadoop.fs.Path::getName).containsExactly("summary.json");
+    assertThat(read().summaries())
+        .extracting(org.apache.hadoop.fs.Path::getName)
+        .containsExactly("summary.json");
     ByteArrayOutputStream copied = new ByteArrayOutputStream();
     read().copyResultLines(copied);
     assertThat(copied.toString(StandardCharsets.UTF_8)).isEqualTo("{\"id\": 1}\n{\"id\": 2}\n");
@@ -76,16 +81,21 @@ class JobOutputTest {
     Path results = Files.createDirectories(output.resolve(OutputLayout.RESULTS));
     Files.write(results.resolve("part-00000-abc.snappy.parquet"), new byte[] {1, 2});
     assertThat(read().resultsFormat(read().requireCurrent())).contains(DataFormat.PARQUET);
-    assertThatThrownBy(() -> read().copyResultLines(new ByteArrayOutputStream())).hasMessageStartingWith("the results are parquet files");
+    assertThatThrownBy(() -> read().copyResultLines(new ByteArrayOutputStream()))
+        .hasMessageStartingWith("the results are parquet files");
   }
 
   @Test
   void anOutputOnS3IsReadTheSameWay() throws Exception {
     try (S3Server s3 = new S3Server("lake")) {
       s3.put("s3a://lake/out/v0001/summary.json", "{}".getBytes(StandardCharsets.UTF_8));
-      s3.put("s3a://lake/out/v0001/results/part-00000-x.txt", "{\"id\": \"old\"}\n".getBytes(StandardCharsets.UTF_8));
+      s3.put(
+          "s3a://lake/out/v0001/results/part-00000-x.txt",
+          "{\"id\": \"old\"}\n".getBytes(StandardCharsets.UTF_8));
       s3.put("s3a://lake/out/v0001/_COMMITTED", new byte[0]);
-      s3.put("s3a://lake/out/v0002/results/part-00000-y.txt", "{\"id\": \"dying\"}\n".getBytes(StandardCharsets.UTF_8));
+      s3.put(
+          "s3a://lake/out/v0002/results/part-00000-y.txt",
+          "{\"id\": \"dying\"}\n".getBytes(StandardCharsets.UTF_8));
       JobOutput job = JobOutput.at("s3a://lake/out", s3.hadoopConf());
       assertThat(job.current().orElseThrow().toString()).isEqualTo("s3a://lake/out/v0001");
       assertThat(job.resultLines()).containsExactly("{\"id\": \"old\"}");

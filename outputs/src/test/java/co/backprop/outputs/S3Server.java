@@ -21,12 +21,16 @@ public final class S3Server implements AutoCloseable {
   private final S3Proxy proxy;
 
   public S3Server(String... buckets) throws Exception {
-    blobs = ContextBuilder.newBuilder("transient").credentials(ACCESS_KEY, SECRET_KEY).build(BlobStoreContext.class);
-    proxy = S3Proxy.builder()
-        .blobStore(blobs.getBlobStore())
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .build();
+    blobs =
+        ContextBuilder.newBuilder("transient")
+            .credentials(ACCESS_KEY, SECRET_KEY)
+            .build(BlobStoreContext.class);
+    proxy =
+        S3Proxy.builder()
+            .blobStore(blobs.getBlobStore())
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .build();
     proxy.start();
     while (!proxy.getState().equals("STARTED")) {
       Thread.sleep(10);
@@ -36,7 +40,10 @@ public final class S3Server implements AutoCloseable {
     }
   }
 
-  /** Starts a server with the buckets given as arguments and prints its port; runs until stdin closes. */
+  /**
+   * Starts a server with the buckets given as arguments and prints its port; runs until stdin
+   * closes.
+   */
   public static void main(String[] buckets) throws Exception {
     try (S3Server server = new S3Server(buckets)) {
       System.out.println("port " + server.proxy.getPort());
@@ -54,7 +61,8 @@ public final class S3Server implements AutoCloseable {
   /** What a user puts in spark-defaults.conf (or --conf) for an S3-compatible store. */
   public Map<String, String> sparkSettings() {
     Map<String, String> settings = new LinkedHashMap<>();
-    S3Settings.of(proxy.getPort()).forEach((key, value) -> settings.put("spark.hadoop." + key, value));
+    S3Settings.of(proxy.getPort())
+        .forEach((key, value) -> settings.put("spark.hadoop." + key, value));
     return settings;
   }
 

@@ -3,7 +3,10 @@ package co.backprop.outputs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The Hadoop settings of the tests' S3 server: what a user puts in core-site.xml for an S3-compatible store. */
+/**
+ * The Hadoop settings of the tests' S3 server: what a user puts in core-site.xml for an
+ * S3-compatible store.
+ */
 public final class S3Settings {
   static final String ACCESS_KEY = "backprop-test";
   static final String SECRET_KEY = "backprop-test-secret";
@@ -18,7 +21,8 @@ public final class S3Settings {
     settings.put("fs.s3a.connection.ssl.enabled", "false");
     settings.put("fs.s3a.access.key", ACCESS_KEY);
     settings.put("fs.s3a.secret.key", SECRET_KEY);
-    settings.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    settings.put(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     return settings;
   }
 }

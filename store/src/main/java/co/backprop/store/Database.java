@@ -26,7 +26,8 @@ final class Database implements AutoCloseable {
         return POSTGRESQL;
       }
       throw new StoreException(
-          "the job store must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=...; got " + redacted(url));
+          "the job store must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=...; got "
+              + redacted(url));
     }
   }
 
@@ -51,7 +52,8 @@ final class Database implements AutoCloseable {
     config.setPoolName("backprop-store");
     if (dialect == Dialect.SQLITE) {
       // Other processes write this file too. A transaction that reads, then writes, takes the write
-      // lock up front (IMMEDIATE): upgrading later fails at once if another process wrote meanwhile.
+      // lock up front (IMMEDIATE): upgrading later fails at once if another process wrote
+      // meanwhile.
       config.addDataSourceProperty("journal_mode", "WAL"); // readers never wait for the writer
       config.addDataSourceProperty("busy_timeout", "10000");
       config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
@@ -67,12 +69,16 @@ final class Database implements AutoCloseable {
     try {
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new StoreException("cannot open the job store " + redacted(url) + ": " + rootMessage(e), e);
+      throw new StoreException(
+          "cannot open the job store " + redacted(url) + ": " + rootMessage(e), e);
     }
     return new Database(url, dialect, pool);
   }
 
-  /** Brings the schema to the newest migration; several processes opening one store at once apply it once. */
+  /**
+   * Brings the schema to the newest migration; several processes opening one store at once apply it
+   * once.
+   */
   private static void migrate(String url, Dialect dialect) {
     try {
       Flyway.configure()
@@ -84,8 +90,9 @@ final class Database implements AutoCloseable {
     } catch (FlywayException e) {
       String message = rootMessage(e);
       if (message.contains("no schema history table")) {
-        message = "it holds tables but no migration history: it was made by an earlier version of this program"
-            + " (or by something else); move it away and start a new one";
+        message =
+            "it holds tables but no migration history: it was made by an earlier version of this"
+                + " program (or by something else); move it away and start a new one";
       }
       throw new StoreException("cannot open the job store " + redacted(url) + ": " + message, e);
     }
@@ -123,14 +130,18 @@ final class Database implements AutoCloseable {
     }
   }
 
-  /** {@code FOR UPDATE SKIP LOCKED} where the database has it: claims on PostgreSQL skip rows another worker is claiming. */
+  /**
+   * {@code FOR UPDATE SKIP LOCKED} where the database has it: claims on PostgreSQL skip rows
+   * another worker is claiming.
+   */
   String skipLocked() {
     return dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
   }
 
   static boolean isUniqueViolation(SQLException e) {
     // 23505: PostgreSQL's unique_violation; SQLite reports SQLITE_CONSTRAINT_UNIQUE in its message.
-    return "23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE"));
+    return "23505".equals(e.getSQLState())
+        || (e.getMessage() != null && e.getMessage().contains("UNIQUE"));
   }
 
   private StoreException failure(SQLException e) {

@@ -28,43 +28,53 @@ final class JdbcAccounts implements Accounts {
   @Override
   public String create(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("account names are 2-63 characters of lowercase ascii, digits, - and _; got '" + name + "'");
+      throw new IllegalArgumentException(
+          "account names are 2-63 characters of lowercase ascii, digits, - and _; got '"
+              + name
+              + "'");
     }
     byte[] secret = new byte[24];
     RANDOM.nextBytes(secret);
     String key = "bp_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    database.read(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO accounts (name, key_hash, created_at) VALUES (?, ?, ?)")) {
-        insert.setString(1, name);
-        insert.setString(2, hash(key));
-        insert.setLong(3, clock.millis());
-        insert.executeUpdate();
-      } catch (SQLException e) {
-        if (Database.isUniqueViolation(e)) {
-          throw new IllegalArgumentException("account '" + name + "' already exists");
-        }
-        throw e;
-      }
-      return null;
-    });
+    database.read(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO accounts (name, key_hash, created_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, name);
+            insert.setString(2, hash(key));
+            insert.setLong(3, clock.millis());
+            insert.executeUpdate();
+          } catch (SQLException e) {
+            if (Database.isUniqueViolation(e)) {
+              throw new IllegalArgumentException("account '" + name + "' already exists");
+            }
+            throw e;
+          }
+          return null;
+        });
     return key;
   }
 
   @Override
   public Optional<String> forKey(String key) {
-    return database.read(connection -> {
-      try (PreparedStatement query = connection.prepareStatement("SELECT name FROM accounts WHERE key_hash = ?")) {
-        query.setString(1, hash(key));
-        try (ResultSet row = query.executeQuery()) {
-          return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
-        }
-      }
-    });
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement("SELECT name FROM accounts WHERE key_hash = ?")) {
+            query.setString(1, hash(key));
+            try (ResultSet row = query.executeQuery()) {
+              return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+          }
+        });
   }
 
   static String hash(String key) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

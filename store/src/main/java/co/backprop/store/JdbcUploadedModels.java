@@ -31,36 +31,40 @@ final class JdbcUploadedModels implements UploadedModels {
 
   @Override
   public void save(UserModel model) {
-    database.read(connection -> {
-      try (PreparedStatement upsert =
-          connection.prepareStatement(
-              "INSERT INTO models (account, name, description, tasks, build_status, build_message, last_deployment, path)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, name) DO UPDATE SET description = excluded.description,"
-                  + " tasks = excluded.tasks, build_status = excluded.build_status, build_message = excluded.build_message,"
-                  + " last_deployment = excluded.last_deployment, path = excluded.path")) {
-        upsert.setString(1, model.account());
-        upsert.setString(2, model.name());
-        upsert.setString(3, model.description());
-        upsert.setString(4, Json.MAPPER.writeValueAsString(model.tasks()));
-        upsert.setString(5, model.buildStatus().apiName());
-        upsert.setString(6, model.buildMessage());
-        if (model.lastDeployment() == null) {
-          upsert.setNull(7, java.sql.Types.BIGINT);
-        } else {
-          upsert.setLong(7, model.lastDeployment().toEpochMilli());
-        }
-        upsert.setString(8, model.path());
-        upsert.executeUpdate();
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      return null;
-    });
+    database.read(
+        connection -> {
+          try (PreparedStatement upsert =
+              connection.prepareStatement(
+                  "INSERT INTO models (account, name, description, tasks, build_status,"
+                      + " build_message, last_deployment, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON"
+                      + " CONFLICT (account, name) DO UPDATE SET description ="
+                      + " excluded.description, tasks = excluded.tasks, build_status ="
+                      + " excluded.build_status, build_message = excluded.build_message,"
+                      + " last_deployment = excluded.last_deployment, path = excluded.path")) {
+            upsert.setString(1, model.account());
+            upsert.setString(2, model.name());
+            upsert.setString(3, model.description());
+            upsert.setString(4, Json.MAPPER.writeValueAsString(model.tasks()));
+            upsert.setString(5, model.buildStatus().apiName());
+            upsert.setString(6, model.buildMessage());
+            if (model.lastDeployment() == null) {
+              upsert.setNull(7, java.sql.Types.BIGINT);
+            } else {
+              upsert.setLong(7, model.lastDeployment().toEpochMilli());
+            }
+            upsert.setString(8, model.path());
+            upsert.executeUpdate();
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+          return null;
+        });
   }
 
   @Override
   public Optional<UserModel> model(String account, String name) {
-    return select("SELECT * FROM models WHERE account = ? AND name = ?", account, name).stream().findFirst();
+    return select("SELECT * FROM models WHERE account = ? AND name = ?", account, name).stream()
+        .findFirst();
   }
 
   @Override
@@ -69,38 +73,47 @@ final class JdbcUploadedModels implements UploadedModels {
   }
 
   private List<UserModel> select(String sql, String... parameters) {
-    return database.read(connection -> {
-      try (PreparedStatement query = connection.prepareStatement(sql)) {
-        for (int i = 0; i < parameters.length; i++) {
-          query.setString(i + 1, parameters[i]);
-        }
-        List<UserModel> models = new ArrayList<>();
-        try (ResultSet row = query.executeQuery()) {
-          while (row.next()) {
-            long deployed = row.getLong("last_deployment");
-            Instant lastDeployment = row.wasNull() ? null : Instant.ofEpochMilli(deployed);
-            models.add(new UserModel(
-                row.getString("account"), row.getString("name"), row.getString("description"),
-                Json.MAPPER.readValue(row.getString("tasks"), TASKS), BuildStatus.fromApiName(row.getString("build_status")),
-                row.getString("build_message"), lastDeployment, row.getString("path")));
+    return database.read(
+        connection -> {
+          try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+              query.setString(i + 1, parameters[i]);
+            }
+            List<UserModel> models = new ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                long deployed = row.getLong("last_deployment");
+                Instant lastDeployment = row.wasNull() ? null : Instant.ofEpochMilli(deployed);
+                models.add(
+                    new UserModel(
+                        row.getString("account"),
+                        row.getString("name"),
+                        row.getString("description"),
+                        Json.MAPPER.readValue(row.getString("tasks"), TASKS),
+                        BuildStatus.fromApiName(row.getString("build_status")),
+                        row.getString("build_message"),
+                        lastDeployment,
+                        row.getString("path")));
+              }
+            } catch (JsonProcessingException e) {
+              throw new SQLException("a model's tasks are not JSON", e);
+            }
+            return models;
           }
-        } catch (JsonProcessingException e) {
-          throw new SQLException("a model's tasks are not JSON", e);
-        }
-        return models;
-      }
-    });
+        });
   }
 
   @Override
   public boolean delete(String account, String name) {
-    return database.read(connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM models WHERE account = ? AND name = ?")) {
-        delete.setString(1, account);
-        delete.setString(2, name);
-        return delete.executeUpdate() == 1;
-      }
-    });
+    return database.read(
+        connection -> {
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM models WHERE account = ? AND name = ?")) {
+            delete.setString(1, account);
+            delete.setString(2, name);
+            return delete.executeUpdate() == 1;
+          }
+        });
   }
 
   @Override
@@ -108,36 +121,43 @@ final class JdbcUploadedModels implements UploadedModels {
     byte[] secret = new byte[24];
     RANDOM.nextBytes(secret);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    database.read(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO uploads (token, account, model, expires_at) VALUES (?, ?, ?, ?)")) {
-        insert.setString(1, token);
-        insert.setString(2, account);
-        insert.setString(3, model);
-        insert.setLong(4, clock.millis() + validity.toMillis());
-        insert.executeUpdate();
-      }
-      return null;
-    });
+    database.read(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO uploads (token, account, model, expires_at) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, token);
+            insert.setString(2, account);
+            insert.setString(3, model);
+            insert.setLong(4, clock.millis() + validity.toMillis());
+            insert.executeUpdate();
+          }
+          return null;
+        });
     return token;
   }
 
   @Override
   public Optional<Upload> useUpload(String token) {
-    return database.inTransaction(connection -> {
-      Upload upload = null;
-      try (PreparedStatement query = connection.prepareStatement("SELECT account, model, expires_at FROM uploads WHERE token = ?")) {
-        query.setString(1, token);
-        try (ResultSet row = query.executeQuery()) {
-          if (row.next() && row.getLong(3) > clock.millis()) {
-            upload = new Upload(row.getString(1), row.getString(2));
+    return database.inTransaction(
+        connection -> {
+          Upload upload = null;
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT account, model, expires_at FROM uploads WHERE token = ?")) {
+            query.setString(1, token);
+            try (ResultSet row = query.executeQuery()) {
+              if (row.next() && row.getLong(3) > clock.millis()) {
+                upload = new Upload(row.getString(1), row.getString(2));
+              }
+            }
           }
-        }
-      }
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM uploads WHERE token = ?")) {
-        delete.setString(1, token);
-        delete.executeUpdate();
-      }
-      return Optional.ofNullable(upload);
-    });
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM uploads WHERE token = ?")) {
+            delete.setString(1, token);
+            delete.executeUpdate();
+          }
+          return Optional.ofNullable(upload);
+        });
   }
 }

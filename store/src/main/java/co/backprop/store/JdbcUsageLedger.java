@@ -20,13 +20,17 @@ final class JdbcUsageLedger implements UsageLedger {
     return database.inTransaction(connection -> insert(connection, source, usage));
   }
 
-  /** Inserts a source's rows in the caller's transaction; rows already recorded under it are skipped. */
-  static int insert(Connection connection, String source, List<UsageRow> usage) throws SQLException {
+  /**
+   * Inserts a source's rows in the caller's transaction; rows already recorded under it are
+   * skipped.
+   */
+  static int insert(Connection connection, String source, List<UsageRow> usage)
+      throws SQLException {
     int inserted = 0;
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO usage (source, account, period, task, model, requests, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
+            "INSERT INTO usage (source, account, period, task, model, requests, compute_seconds)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       for (UsageRow row : usage) {
         insert.setString(1, source);
         insert.setString(2, row.account());
@@ -43,21 +47,29 @@ final class JdbcUsageLedger implements UsageLedger {
 
   @Override
   public List<UsageRow> usage(String account, String period) {
-    return database.read(connection -> {
-      try (PreparedStatement query =
-          connection.prepareStatement(
-              "SELECT task, model, SUM(requests), SUM(compute_seconds) FROM usage WHERE account = ? AND period = ?"
-                  + " GROUP BY task, model ORDER BY task, model")) {
-        query.setString(1, account);
-        query.setString(2, period);
-        List<UsageRow> rows = new ArrayList<>();
-        try (ResultSet row = query.executeQuery()) {
-          while (row.next()) {
-            rows.add(new UsageRow(account, period, row.getString(1), row.getString(2), row.getLong(3), row.getDouble(4)));
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT task, model, SUM(requests), SUM(compute_seconds) FROM usage WHERE account"
+                      + " = ? AND period = ? GROUP BY task, model ORDER BY task, model")) {
+            query.setString(1, account);
+            query.setString(2, period);
+            List<UsageRow> rows = new ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                rows.add(
+                    new UsageRow(
+                        account,
+                        period,
+                        row.getString(1),
+                        row.getString(2),
+                        row.getLong(3),
+                        row.getDouble(4)));
+              }
+            }
+            return rows;
           }
-        }
-        return rows;
-      }
-    });
+        });
   }
 }

@@ -28,20 +28,27 @@ public interface JobQueue {
    */
   Optional<Job> claim(String worker, Duration lease);
 
-  /** Extends the lease and records progress ({@code total} 0 when not known yet); false when this worker lost the job. */
+  /**
+   * Extends the lease and records progress ({@code total} 0 when not known yet); false when this
+   * worker lost the job.
+   */
   boolean renew(String id, String worker, Duration lease, long done, long total);
 
   /**
    * Finishes a job this worker holds and records its usage under {@code usageSource}, in one
    * transaction: false (nothing recorded) when the lease was lost to another worker.
    */
-  boolean succeed(String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage);
+  boolean succeed(
+      String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage);
 
   boolean fail(String id, String worker, String message);
 
   /** Ends a job this worker stopped because its account cancelled it. */
   boolean cancelled(String id, String worker);
 
-  /** Cancels an account's job: a queued one at once, a running one when its worker next looks. Empty when the account has no such job. */
+  /**
+   * Cancels an account's job: a queued one at once, a running one when its worker next looks. Empty
+   * when the account has no such job.
+   */
   Optional<Job> cancel(String id, String account);
 }

@@ -43,7 +43,10 @@ public final class Store implements AutoCloseable {
     return new Store(Database.open(url), clock);
   }
 
-  /** The store a data folder uses: SQLite in {@code DATA/backprop.db}, unless a JDBC URL says otherwise. */
+  /**
+   * The store a data folder uses: SQLite in {@code DATA/backprop.db}, unless a JDBC URL says
+   * otherwise.
+   */
   public static Store forDataFolder(Path data, String url) {
     return open(url != null ? url : dataFolderUrl(data));
   }
@@ -58,7 +61,8 @@ public final class Store implements AutoCloseable {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new StoreException("cannot create the job store's folder " + parent + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot create the job store's folder " + parent + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,7 +13,10 @@ public interface UsageLedger {
     return resultsPath + "@" + started;
   }
 
-  /** Records usage under a source once: recording the same source again changes nothing. Returns the rows added. */
+  /**
+   * Records usage under a source once: recording the same source again changes nothing. Returns the
+   * rows added.
+   */
   int record(String source, List<UsageRow> usage);
 
   /** An account's usage in a period ({@code yyyy-MM}), summed by task and model. */

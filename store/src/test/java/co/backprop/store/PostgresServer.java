@@ -53,7 +53,8 @@ public final class PostgresServer {
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + name + " on " + url("postgres"), e);
+      throw new IllegalStateException(
+          "cannot create database " + name + " on " + url("postgres"), e);
     }
     return url(name);
   }
@@ -74,11 +75,34 @@ public final class PostgresServer {
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
-      run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "backprop", "--auth=trust", "--encoding=UTF8",
-          "--no-sync", "--no-instructions"), true);
-      // No fsync: a test server's data need not survive a power cut, and fsyncs would dominate the tests' time.
-      run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l", data.resolve("server.log").toString(),
-          "-o", "-p " + port + " -h 127.0.0.1 -k " + data + " -F -c max_connections=200", "start"), true);
+      run(
+          List.of(
+              bin.resolve("initdb").toString(),
+              "-D",
+              data.toString(),
+              "-U",
+              "backprop",
+              "--auth=trust",
+              "--encoding=UTF8",
+              "--no-sync",
+              "--no-instructions"),
+          true);
+      // No fsync: a test server's data need not survive a power cut, and fsyncs would dominate the
+      // tests' time.
+      run(
+          List.of(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              data.toString(),
+              "-w",
+              "-t",
+              "60",
+              "-l",
+              data.resolve("server.log").toString(),
+              "-o",
+              "-p " + port + " -h 127.0.0.1 -k " + data + " -F -c max_connections=200",
+              "start"),
+          true);
       return new PostgresServer(bin, data, port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a PostgreSQL server for the tests", e);
@@ -87,9 +111,19 @@ public final class PostgresServer {
 
   private void stop() {
     try {
-      run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+      run(
+          List.of(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              data.toString(),
+              "-m",
+              "immediate",
+              "-w",
+              "stop"),
+          true);
     } catch (RuntimeException e) {
-      System.err.println("could not stop the test PostgreSQL server in " + data + ": " + e.getMessage());
+      System.err.println(
+          "could not stop the test PostgreSQL server in " + data + ": " + e.getMessage());
     }
     try (Stream<Path> paths = Files.walk(data)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -105,8 +139,15 @@ public final class PostgresServer {
     Path root = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
-        var found = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-            .max(Comparator.comparing(b -> Integer.parseInt(b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
+        var found =
+            versions
+                .map(v -> v.resolve("bin"))
+                .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                .max(
+                    Comparator.comparing(
+                        b ->
+                            Integer.parseInt(
+                                b.getParent().getFileName().toString().replaceAll("\\D", "0"))));
         if (found.isPresent()) {
           return found.get();
         }
@@ -115,7 +156,8 @@ public final class PostgresServer {
       }
     }
     throw new IllegalStateException(
-        "no PostgreSQL server found in /usr/lib/postgresql/*/bin: install the Debian package 'postgresql' (.ci/run does)");
+        "no PostgreSQL server found in /usr/lib/postgresql/*/bin: install the Debian package"
+            + " 'postgresql' (.ci/run does)");
   }
 
   private static boolean asRoot() {

@@ -14,9 +14,11 @@ class PostgresStoreTest extends StoreContractTest {
 
   @Test
   void anUnreachableServerIsOneClearErrorWithoutThePassword() {
-    assertThatThrownBy(() -> Store.open("jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret"))
+    assertThatThrownBy(
+            () -> Store.open("jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret"))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("cannot open the job store jdbc:postgresql://127.0.0.1:1/none?user=x&password=***")
+        .hasMessageStartingWith(
+            "cannot open the job store jdbc:postgresql://127.0.0.1:1/none?user=x&password=***")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
   }
 }

@@ -22,8 +22,11 @@ class SqliteStoreTest extends StoreContractTest {
   @Test
   void aStoreMadeByAnEarlierVersionWithoutMigrationsIsRefusedWithWhatToDo() throws Exception {
     String url = "jdbc:sqlite:" + folder.resolve("old.db");
-    try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TABLE accounts (name TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)");
+    try (Connection connection = DriverManager.getConnection(url);
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE accounts (name TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, created_at"
+              + " TEXT NOT NULL)");
     }
     assertThatThrownBy(() -> Store.open(url))
         .isInstanceOf(StoreException.class)

@@ -65,7 +65,9 @@ abstract class StoreContractTest {
   }
 
   private Job enqueue(String id, String account, String idempotencyKey) {
-    return frontDoor.queue().enqueue(new Job.New(id, account, batch(id + ".jsonl"), idempotencyKey));
+    return frontDoor
+        .queue()
+        .enqueue(new Job.New(id, account, batch(id + ".jsonl"), idempotencyKey));
   }
 
   @Test
@@ -75,14 +77,19 @@ abstract class StoreContractTest {
     assertThat(worker.accounts().forKey(key)).contains("acme");
     assertThat(worker.accounts().forKey(key + "x")).isEmpty();
     assertThat(JdbcAccounts.hash(key)).isNotEqualTo(key).hasSize(64);
-    assertThatThrownBy(() -> frontDoor.accounts().create("acme")).hasMessage("account 'acme' already exists");
-    assertThatThrownBy(() -> frontDoor.accounts().create("Bad Name")).hasMessageStartingWith("account names are 2-63 characters");
+    assertThatThrownBy(() -> frontDoor.accounts().create("acme"))
+        .hasMessage("account 'acme' already exists");
+    assertThatThrownBy(() -> frontDoor.accounts().create("Bad Name"))
+        .hasMessageStartingWith("account names are 2-63 characters");
   }
 
   @Test
   void theSpecComesBackAsItWasQueuedAndAnIdempotencyKeyReturnsTheSameJob() {
     JobSpec.TaskCall call =
-        new JobSpec.TaskCall(Task.TEXT_VECTORISATION, JsonNodeFactory.instance.objectNode().put("text", "hello"), "jobs/t1");
+        new JobSpec.TaskCall(
+            Task.TEXT_VECTORISATION,
+            JsonNodeFactory.instance.objectNode().put("text", "hello"),
+            "jobs/t1");
     Job queued = frontDoor.queue().enqueue(new Job.New("t1", "acme", call, null));
     assertThat(queued.spec()).isEqualTo(call);
     assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
@@ -117,7 +124,12 @@ abstract class StoreContractTest {
     // The first worker comes back: it can neither renew nor finish, nor bill.
     assertThat(worker.queue().renew("a", "w1", Duration.ofSeconds(10), 5, 10)).isFalse();
     UsageRow usage = new UsageRow("acme", "2026-11", "qa", "english", 3, 1.5);
-    assertThat(worker.queue().succeed("a", "w1", new Job.Outcome("out", 3, 3, 0, 1.5, null), "run-a", List.of(usage))).isFalse();
+    assertThat(
+            worker
+                .queue()
+                .succeed(
+                    "a", "w1", new Job.Outcome("out", 3, 3, 0, 1.5, null), "run-a", List.of(usage)))
+        .isFalse();
     assertThat(frontDoor.ledger().usage("acme", "2026-11")).isEmpty();
     assertThat(worker.queue().renew("a", "w2", Duration.ofSeconds(10), 2, 3)).isTrue();
     assertThat(frontDoor.queue().job("a").orElseThrow().done()).isEqualTo(2);
@@ -176,18 +188,29 @@ abstract class StoreContractTest {
 
   @Test
   void usageOfOneSourceCountsOnce() {
-    List<UsageRow> rows = List.of(new UsageRow("acme", "2026-11", "text-vectorisation", "english", 300, 2.0));
+    List<UsageRow> rows =
+        List.of(new UsageRow("acme", "2026-11", "text-vectorisation", "english", 300, 2.0));
     assertThat(frontDoor.ledger().record("out/products@2026-11-26T10:00:00Z", rows)).isEqualTo(1);
     assertThat(worker.ledger().record("out/products@2026-11-26T10:00:00Z", rows)).isZero();
     assertThat(frontDoor.ledger().record("out/other@2026-11-27T10:00:00Z", rows)).isEqualTo(1);
     assertThat(frontDoor.ledger().usage("acme", "2026-11"))
-        .containsExactly(new UsageRow("acme", "2026-11", "text-vectorisation", "english", 600, 4.0));
+        .containsExactly(
+            new UsageRow("acme", "2026-11", "text-vectorisation", "english", 600, 4.0));
     assertThat(frontDoor.ledger().usage("acme", "2026-12")).isEmpty();
   }
 
   @Test
   void uploadedModelsBelongToTheirAccountAndTokensWorkOnceUntilTheyExpire() {
-    UserModel model = new UserModel("acme", "moods", "joy and anger", List.of("emotion"), BuildStatus.BUILDING, "queued", START, "/m");
+    UserModel model =
+        new UserModel(
+            "acme",
+            "moods",
+            "joy and anger",
+            List.of("emotion"),
+            BuildStatus.BUILDING,
+            "queued",
+            START,
+            "/m");
     frontDoor.models().save(model);
     assertThat(worker.models().model("acme", "moods")).contains(model);
     assertThat(worker.models().model("zeta", "moods")).isEmpty();
@@ -199,7 +222,8 @@ abstract class StoreContractTest {
     assertThat(frontDoor.models().models("acme")).isEmpty();
 
     String token = frontDoor.models().createUpload("acme", "my-model", Duration.ofHours(1));
-    assertThat(frontDoor.models().useUpload(token)).contains(new UploadedModels.Upload("acme", "my-model"));
+    assertThat(frontDoor.models().useUpload(token))
+        .contains(new UploadedModels.Upload("acme", "my-model"));
     assertThat(frontDoor.models().useUpload(token)).isEmpty();
     String shortLived = frontDoor.models().createUpload("acme", "my-model", Duration.ofMinutes(1));
     clock.advance(Duration.ofMinutes(2));
@@ -230,25 +254,38 @@ abstract class StoreContractTest {
     CountDownLatch ready = new CountDownLatch(2);
     for (String name : List.of("worker-1", "worker-2")) {
       Store own = open(url);
-      threads.add(new Thread(() -> {
-        try {
-          ready.countDown();
-          ready.await(); // both start together
-          for (Optional<Job> job; (job = own.queue().claim(name, Duration.ofMinutes(1))).isPresent(); ) {
-            String id = job.get().id();
-            runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-            workersSeen.add(name);
-            Thread.sleep(1); // the job's work: long enough for the other worker to claim meanwhile
-            own.queue().renew(id, name, Duration.ofMinutes(1), 1, 1);
-            UsageRow usage = new UsageRow(job.get().account(), "2026-11", "qa", "english", 1, 0.1);
-            if (!own.queue().succeed(id, name, new Job.Outcome("out/" + id, 1, 1, 0, 0.1, null), "run-" + id, List.of(usage))) {
-              throw new AssertionError("lost the lease of " + id + " without anyone else claiming it");
-            }
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }, name));
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  ready.countDown();
+                  ready.await(); // both start together
+                  for (Optional<Job> job;
+                      (job = own.queue().claim(name, Duration.ofMinutes(1))).isPresent(); ) {
+                    String id = job.get().id();
+                    runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    workersSeen.add(name);
+                    Thread.sleep(
+                        1); // the job's work: long enough for the other worker to claim meanwhile
+                    own.queue().renew(id, name, Duration.ofMinutes(1), 1, 1);
+                    UsageRow usage =
+                        new UsageRow(job.get().account(), "2026-11", "qa", "english", 1, 0.1);
+                    if (!own.queue()
+                        .succeed(
+                            id,
+                            name,
+                            new Job.Outcome("out/" + id, 1, 1, 0, 0.1, null),
+                            "run-" + id,
+                            List.of(usage))) {
+                      throw new AssertionError(
+                          "lost the lease of " + id + " without anyone else claiming it");
+                    }
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              name));
     }
     threads.forEach(Thread::start);
     for (Thread thread : threads) {
@@ -264,7 +301,8 @@ abstract class StoreContractTest {
           .satisfies(row -> assertThat(row.requests()).isEqualTo(jobs / 2));
     }
     for (int i = 0; i < jobs; i++) {
-      assertThat(frontDoor.queue().job(String.format("c%03d", i)).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+      assertThat(frontDoor.queue().job(String.format("c%03d", i)).orElseThrow().status())
+          .isEqualTo(JobStatus.SUCCEEDED);
     }
   }
 }

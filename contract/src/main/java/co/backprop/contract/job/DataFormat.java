@@ -17,7 +17,9 @@ public enum DataFormat {
   CSV("csv", ".csv"),
   ORC("orc", ".orc");
 
-  private static final String[] COMPRESSION = {".gz", ".bz2", ".zst", ".snappy", ".lz4", ".deflate"};
+  private static final String[] COMPRESSION = {
+    ".gz", ".bz2", ".zst", ".snappy", ".lz4", ".deflate"
+  };
 
   private final String sparkSource;
   private final String[] extensions;
@@ -38,7 +40,10 @@ public enum DataFormat {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** A format by its name or one of its extensions ({@code ndjson}); unknown names list the known ones. */
+  /**
+   * A format by its name or one of its extensions ({@code ndjson}); unknown names list the known
+   * ones.
+   */
   @JsonCreator
   public static DataFormat fromName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);

@@ -56,7 +56,8 @@ public record Job(
    *
    * @param results where the results are, or null when it wrote none
    */
-  public record Outcome(String results, long total, long ok, long error, double computeSeconds, String message) {
+  public record Outcome(
+      String results, long total, long ok, long error, double computeSeconds, String message) {
     public static Outcome message(String message) {
       return new Outcome(null, 0, 0, 0, 0, message);
     }

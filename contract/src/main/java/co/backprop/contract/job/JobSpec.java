@@ -38,8 +38,8 @@ public sealed interface JobSpec {
   Kind kind();
 
   /**
-   * One call of a task endpoint that became a job: the worker runs it as a one-line request file and
-   * the front door answers the call from its result.
+   * One call of a task endpoint that became a job: the worker runs it as a one-line request file
+   * and the front door answers the call from its result.
    *
    * @param body the API body, checked against the task's schema
    * @param output the folder the result goes to
@@ -75,23 +75,35 @@ public sealed interface JobSpec {
    * @param responses also write each request line's API response (request files only)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Batch(String input, String output, DataFormat format, DataFormat outputFormat, TableSpec table, boolean responses)
+  record Batch(
+      String input,
+      String output,
+      DataFormat format,
+      DataFormat outputFormat,
+      TableSpec table,
+      boolean responses)
       implements JobSpec {
     public Batch {
       requireLocation(input, JobField.INPUT);
       requireLocation(output, JobField.OUTPUT);
       if (outputFormat == DataFormat.CSV) {
         throw new InvalidJobException(
-            JobField.OUTPUT_FORMAT, "results cannot be written as csv (vectors and probabilities do not fit in it); use jsonl or parquet");
+            JobField.OUTPUT_FORMAT,
+            "results cannot be written as csv (vectors and probabilities do not fit in it); use"
+                + " jsonl or parquet");
       }
       if (table == null && format != null && format != DataFormat.JSONL) {
         throw new InvalidJobException(
             JobField.FORMAT,
-            "a request file is JSON lines (id, account, task, model, body); to enrich a " + format.apiName()
+            "a request file is JSON lines (id, account, task, model, body); to enrich a "
+                + format.apiName()
                 + " table name the {task} and {map} its fields to columns");
       }
       if (table != null && responses) {
-        throw new InvalidJobException(JobField.TASK, "responses reassemble the bodies of a request file; table rows are their own responses");
+        throw new InvalidJobException(
+            JobField.TASK,
+            "responses reassemble the bodies of a request file; table rows are their own"
+                + " responses");
       }
     }
 
@@ -116,7 +128,11 @@ public sealed interface JobSpec {
 
     public ModelBuild {
       if (model == null || !NAME.matcher(model).matches()) {
-        throw new InvalidJobException(JobField.MODEL, "an uploaded model's name is 3-100 characters of a-z, 0-9, - and _; got '" + model + "'");
+        throw new InvalidJobException(
+            JobField.MODEL,
+            "an uploaded model's name is 3-100 characters of a-z, 0-9, - and _; got '"
+                + model
+                + "'");
       }
     }
 

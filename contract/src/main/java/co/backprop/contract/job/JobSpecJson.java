@@ -10,10 +10,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  * job it would misread.
  */
 public final class JobSpecJson {
-  /** The version this code writes; bump it when a spec changes in a way old readers would misread. */
+  /**
+   * The version this code writes; bump it when a spec changes in a way old readers would misread.
+   */
   public static final int VERSION = 1;
 
-  private record Envelope(@JsonProperty("version") int version, @JsonProperty("spec") JobSpec spec) {}
+  private record Envelope(
+      @JsonProperty("version") int version, @JsonProperty("spec") JobSpec spec) {}
 
   private JobSpecJson() {}
 
@@ -31,11 +34,16 @@ public final class JobSpecJson {
     try {
       envelope = Json.MAPPER.readValue(json, Envelope.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a stored job spec is not valid: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "a stored job spec is not valid: " + e.getOriginalMessage(), e);
     }
     if (envelope.version() > VERSION) {
       throw new IllegalArgumentException(
-          "a stored job spec has version " + envelope.version() + ", newer than this program's " + VERSION + ": upgrade it");
+          "a stored job spec has version "
+              + envelope.version()
+              + ", newer than this program's "
+              + VERSION
+              + ": upgrade it");
     }
     if (envelope.spec() == null) {
       throw new IllegalArgumentException("a stored job spec has no spec");

@@ -24,26 +24,33 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TableSpec(
-    Task task, String model, Map<String, String> fieldColumns, Map<String, JsonNode> constantFields, String idColumn)
+    Task task,
+    String model,
+    Map<String, String> fieldColumns,
+    Map<String, JsonNode> constantFields,
+    String idColumn)
     implements Serializable {
 
   public TableSpec {
     if (task == null) {
-      throw new InvalidJobException(JobField.TASK, "is required for table enrichment; known tasks: " + Task.allApiNames());
+      throw new InvalidJobException(
+          JobField.TASK, "is required for table enrichment; known tasks: " + Task.allApiNames());
     }
     fieldColumns = copy(fieldColumns);
     constantFields = copy(constantFields);
     List<String> fields = requestFields(task);
-    fieldColumns.forEach((field, column) -> {
-      requireField(task, fields, field, JobField.MAP);
-      if (column == null || column.isBlank()) {
-        throw new InvalidJobException(JobField.MAP, field + " must name a column");
-      }
-    });
-    constantFields.forEach((field, value) -> {
-      requireField(task, fields, field, JobField.SET);
-      requireNonNull(value, "constant value is null");
-    });
+    fieldColumns.forEach(
+        (field, column) -> {
+          requireField(task, fields, field, JobField.MAP);
+          if (column == null || column.isBlank()) {
+            throw new InvalidJobException(JobField.MAP, field + " must name a column");
+          }
+        });
+    constantFields.forEach(
+        (field, value) -> {
+          requireField(task, fields, field, JobField.SET);
+          requireNonNull(value, "constant value is null");
+        });
     if (model != null && model.isBlank()) {
       throw new InvalidJobException(JobField.MODEL, "must not be blank");
     }
@@ -57,22 +64,32 @@ public record TableSpec(
    * map, set or id column is a mistake (a request file names its task and model on each line).
    */
   public static TableSpec orNone(
-      Task task, String model, Map<String, String> fieldColumns, Map<String, JsonNode> constantFields, String idColumn) {
+      Task task,
+      String model,
+      Map<String, String> fieldColumns,
+      Map<String, JsonNode> constantFields,
+      String idColumn) {
     if (task != null) {
       return new TableSpec(task, model, fieldColumns, constantFields, idColumn);
     }
     boolean tableSettings =
-        model != null || (fieldColumns != null && !fieldColumns.isEmpty()) || (constantFields != null && !constantFields.isEmpty())
+        model != null
+            || (fieldColumns != null && !fieldColumns.isEmpty())
+            || (constantFields != null && !constantFields.isEmpty())
             || idColumn != null;
     if (tableSettings) {
       throw new InvalidJobException(
           JobField.TASK,
-          "is needed: {model}, {map}, {set} and {id_col} describe table rows; a request file names the task and model on each line");
+          "is needed: {model}, {map}, {set} and {id_col} describe table rows; a request file names"
+              + " the task and model on each line");
     }
     return null;
   }
 
-  /** The body fields a row fills (every field of the task but {@code model}, which the table names once). */
+  /**
+   * The body fields a row fills (every field of the task but {@code model}, which the table names
+   * once).
+   */
   public static List<String> requestFields(Task task) {
     return TaskBodyParser.fieldsOf(task).stream().filter(f -> !f.equals("model")).toList();
   }
@@ -80,7 +97,12 @@ public record TableSpec(
   private static void requireField(Task task, List<String> fields, String field, JobField option) {
     if (!fields.contains(field)) {
       throw new InvalidJobException(
-          option, task.apiName() + " has no field '" + field + "'; its fields are " + String.join(", ", fields));
+          option,
+          task.apiName()
+              + " has no field '"
+              + field
+              + "'; its fields are "
+              + String.join(", ", fields));
     }
   }
 

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The models this deployment knows, by (task, name), and the artifacts (sets of files) they run
- * on. Artifacts live in the application jar ({@code classpath:}) or in the model store, where
- * {@code models fetch} installs them. The source of truth is {@code conf/models.json}; the build
- * copies it into the jar so spark-submit finds it too.
+ * The models this deployment knows, by (task, name), and the artifacts (sets of files) they run on.
+ * Artifacts live in the application jar ({@code classpath:}) or in the model store, where {@code
+ * models fetch} installs them. The source of truth is {@code conf/models.json}; the build copies it
+ * into the jar so spark-submit finds it too.
  */
 public final class ModelCatalog {
   /** Where the build puts conf/models.json inside the jar. */
@@ -59,7 +59,8 @@ public final class ModelCatalog {
       String prefer) {}
 
   private record CatalogFile(
-      @JsonProperty("artifacts") Map<String, Artifact> artifacts, @JsonProperty("models") List<Entry> models) {}
+      @JsonProperty("artifacts") Map<String, Artifact> artifacts,
+      @JsonProperty("models") List<Entry> models) {}
 
   private final Map<String, Artifact> artifacts;
   private final Map<String, Entry> entries;
@@ -72,11 +73,16 @@ public final class ModelCatalog {
     for (Entry entry : models) {
       String name = entry.task().apiName() + "/" + entry.name();
       if (index.put(name, entry) != null) {
-        throw new ModelException(ModelException.Kind.BAD_CATALOG, "the catalog lists " + name + " twice");
+        throw new ModelException(
+            ModelException.Kind.BAD_CATALOG, "the catalog lists " + name + " twice");
       }
       if (!artifacts.containsKey(entry.artifact())) {
         throw new ModelException(
-            ModelException.Kind.BAD_CATALOG, name + " runs on the artifact '" + entry.artifact() + "', which the catalog does not list");
+            ModelException.Kind.BAD_CATALOG,
+            name
+                + " runs on the artifact '"
+                + entry.artifact()
+                + "', which the catalog does not list");
       }
     }
     this.entries = java.util.Collections.unmodifiableMap(index);
@@ -88,15 +94,19 @@ public final class ModelCatalog {
   }
 
   public static ModelCatalog bundled(ModelStore store) {
-    try (InputStream in = ModelCatalog.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCE)) {
+    try (InputStream in =
+        ModelCatalog.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCE)) {
       if (in == null) {
         throw new ModelException(
             ModelException.Kind.BAD_CATALOG,
-            "no model catalog on the classpath at " + BUNDLED_RESOURCE + "; the application jar is incomplete (rebuild with mvn package)");
+            "no model catalog on the classpath at "
+                + BUNDLED_RESOURCE
+                + "; the application jar is incomplete (rebuild with mvn package)");
       }
       return parse(in, "classpath:" + BUNDLED_RESOURCE, store);
     } catch (IOException e) {
-      throw new ModelException(ModelException.Kind.BAD_CATALOG, "cannot read the bundled catalog", e);
+      throw new ModelException(
+          ModelException.Kind.BAD_CATALOG, "cannot read the bundled catalog", e);
     }
   }
 
@@ -104,7 +114,8 @@ public final class ModelCatalog {
     try (InputStream in = Files.newInputStream(file)) {
       return parse(in, file.toString(), store);
     } catch (IOException e) {
-      throw new ModelException(ModelException.Kind.BAD_CATALOG, "cannot read the model catalog " + file, e);
+      throw new ModelException(
+          ModelException.Kind.BAD_CATALOG, "cannot read the model catalog " + file, e);
     }
   }
 
@@ -114,10 +125,14 @@ public final class ModelCatalog {
       file = Json.MAPPER.readValue(in, CatalogFile.class);
     } catch (IOException e) {
       throw new ModelException(
-          ModelException.Kind.BAD_CATALOG, "the model catalog " + source + " is invalid: " + e.getMessage(), e);
+          ModelException.Kind.BAD_CATALOG,
+          "the model catalog " + source + " is invalid: " + e.getMessage(),
+          e);
     }
     if (file.models() == null || file.artifacts() == null) {
-      throw new ModelException(ModelException.Kind.BAD_CATALOG, "the model catalog " + source + " needs 'artifacts' and 'models'");
+      throw new ModelException(
+          ModelException.Kind.BAD_CATALOG,
+          "the model catalog " + source + " needs 'artifacts' and 'models'");
     }
     return new ModelCatalog(file.artifacts(), file.models(), store);
   }
@@ -153,7 +168,10 @@ public final class ModelCatalog {
     if (artifact == null) {
       throw new ModelException(
           ModelException.Kind.UNKNOWN_MODEL,
-          "unknown artifact '" + name + "'; the catalog's artifacts are " + String.join(", ", artifacts.keySet()));
+          "unknown artifact '"
+              + name
+              + "'; the catalog's artifacts are "
+              + String.join(", ", artifacts.keySet()));
     }
     return artifact;
   }
@@ -169,7 +187,13 @@ public final class ModelCatalog {
       List<String> known = namesFor(task);
       throw new ModelException(
           ModelException.Kind.UNKNOWN_MODEL,
-          "unknown model '" + modelName + "' for " + task.apiName() + "; known models for " + task.apiName() + ": "
+          "unknown model '"
+              + modelName
+              + "' for "
+              + task.apiName()
+              + "; known models for "
+              + task.apiName()
+              + ": "
               + (known.isEmpty() ? "none yet" : String.join(", ", known)));
     }
     if (entry.prefer() != null) {
@@ -190,8 +214,15 @@ public final class ModelCatalog {
             ? "bin/backprop models fetch " + entry.artifact() + " --model-store " + store.root()
             : String.valueOf(artifact.install()).replace("STORE", store.root());
     return new ModelSpec(
-        entry.task(), entry.name(), entry.kind(), artifact.engine(),
+        entry.task(),
+        entry.name(),
+        entry.kind(),
+        artifact.engine(),
         entry.description() != null ? entry.description() : artifact.description(),
-        entry.artifact(), location, artifact.files(), entry.options(), install);
+        entry.artifact(),
+        location,
+        artifact.files(),
+        entry.options(),
+        install);
   }
 }

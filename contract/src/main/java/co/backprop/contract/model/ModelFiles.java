@@ -86,7 +86,9 @@ public final class ModelFiles {
   private static String describeLocation(ModelSpec spec) {
     if (isClasspath(spec)) {
       String prefix = spec.location().substring(CLASSPATH.length());
-      return "the classpath of this JVM (resource folder '" + (prefix.isEmpty() ? "/" : prefix) + "')";
+      return "the classpath of this JVM (resource folder '"
+          + (prefix.isEmpty() ? "/" : prefix)
+          + "')";
     }
     if (ModelStore.isRemote(spec.location())) {
       return spec.location();
@@ -97,11 +99,16 @@ public final class ModelFiles {
   private static RemoteModelFiles remote(ModelSpec spec) {
     return ServiceLoader.load(RemoteModelFiles.class, classLoader())
         .findFirst()
-        .orElseThrow(() -> new ModelException(
-            ModelException.Kind.NOT_INSTALLED,
-            "model " + spec.qualifiedName() + " is in " + spec.location()
-                + ", which this process cannot read: remote model stores are read by the jobs (Hadoop file systems); "
-                + "use a local --model-store here"));
+        .orElseThrow(
+            () ->
+                new ModelException(
+                    ModelException.Kind.NOT_INSTALLED,
+                    "model "
+                        + spec.qualifiedName()
+                        + " is in "
+                        + spec.location()
+                        + ", which this process cannot read: remote model stores are read by the"
+                        + " jobs (Hadoop file systems); use a local --model-store here"));
   }
 
   private static boolean isClasspath(ModelSpec spec) {
@@ -116,12 +123,18 @@ public final class ModelFiles {
     return Path.of(spec.location());
   }
 
-  /** The machine's cache of model files copied out of jars and remote stores ({@code -Dbackprop.model.cache}). */
+  /**
+   * The machine's cache of model files copied out of jars and remote stores ({@code
+   * -Dbackprop.model.cache}).
+   */
   public static Path cacheFolder() {
     return Path.of(
         System.getProperty(
             "backprop.model.cache",
-            Path.of(System.getProperty("java.io.tmpdir"), "backprop-models-" + System.getProperty("user.name")).toString()));
+            Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "backprop-models-" + System.getProperty("user.name"))
+                .toString()));
   }
 
   private static ClassLoader classLoader() {
@@ -139,7 +152,8 @@ public final class ModelFiles {
       URLConnection connection = url.openConnection();
       long size = connection.getContentLengthLong();
       long modified = connection.getLastModified();
-      Path target = cacheFolder().resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
+      Path target =
+          cacheFolder().resolve(size + "-" + modified).resolve(Path.of(resource).getFileName());
       return cachedCopy(target, size, modified, connection::getInputStream);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract model resource " + resource, e);
@@ -156,16 +170,21 @@ public final class ModelFiles {
    * time: reused while both match, else written to a temporary name and moved into place, so a
    * reader in another JVM never sees half a file. One copy at a time in this JVM.
    */
-  public static synchronized Path cachedCopy(Path target, long size, long modifiedMillis, Source source) throws IOException {
-    if (Files.isRegularFile(target) && Files.size(target) == size && Files.getLastModifiedTime(target).toMillis() == modifiedMillis) {
+  public static synchronized Path cachedCopy(
+      Path target, long size, long modifiedMillis, Source source) throws IOException {
+    if (Files.isRegularFile(target)
+        && Files.size(target) == size
+        && Files.getLastModifiedTime(target).toMillis() == modifiedMillis) {
       return target;
     }
     Files.createDirectories(target.getParent());
-    Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+    Path partial =
+        Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
     try (InputStream in = source.open()) {
       Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
     }
     Files.setLastModifiedTime(partial, FileTime.fromMillis(modifiedMillis));
-    return Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return Files.move(
+        partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

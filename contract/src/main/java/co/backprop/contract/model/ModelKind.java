@@ -1,8 +1,8 @@
 package co.backprop.contract.model;
 
+import co.backprop.contract.task.Task;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import co.backprop.contract.task.Task;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -48,7 +48,9 @@ public enum ModelKind {
         "unknown model kind '"
             + name
             + "'; known kinds: "
-            + Arrays.stream(values()).map(ModelKind::catalogName).collect(Collectors.joining(", ")));
+            + Arrays.stream(values())
+                .map(ModelKind::catalogName)
+                .collect(Collectors.joining(", ")));
   }
 
   @Override

@@ -13,8 +13,8 @@ import java.util.Map;
  * and small enough to broadcast.
  *
  * @param artifact the name of the files' set in the catalog (what {@code models fetch} installs)
- * @param location where {@code files} are: {@code classpath:} (resources of the application jar)
- *     or a folder
+ * @param location where {@code files} are: {@code classpath:} (resources of the application jar) or
+ *     a folder
  * @param files role → file name, e.g. {@code model → all-minilm-l6-v2.onnx}
  * @param options kind-specific settings, e.g. {@code maxLength}
  * @param install what a user runs to make a missing model available
@@ -39,15 +39,18 @@ public record ModelSpec(
     requireNonNull(engine, "engine is null");
     requireNonNull(location, "location is null");
     // Insertion order kept: messages list files as the catalog does.
-    files = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(files, "files is null")));
-    options = options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    files =
+        Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(files, "files is null")));
+    options =
+        options == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(options));
     description = description == null ? "" : description;
     install = install == null ? "" : install;
     artifact = artifact == null ? name : artifact;
   }
 
   /** What identifies the weights in memory: specs that share it share one loaded copy. */
-  public record Weights(String engine, String location, Map<String, String> files) implements Serializable {}
+  public record Weights(String engine, String location, Map<String, String> files)
+      implements Serializable {}
 
   public Weights weights() {
     return new Weights(engine, location, files);
@@ -78,7 +81,13 @@ public record ModelSpec(
     } catch (NumberFormatException e) {
       throw new ModelException(
           ModelException.Kind.BAD_CATALOG,
-          "model " + qualifiedName() + ": option " + key + " must be an integer but got '" + value + "'",
+          "model "
+              + qualifiedName()
+              + ": option "
+              + key
+              + " must be an integer but got '"
+              + value
+              + "'",
           e);
     }
   }

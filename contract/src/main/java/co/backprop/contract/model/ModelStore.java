@@ -28,8 +28,12 @@ public record ModelStore(String root) {
 
   /** {@code -Dbackprop.modelStore}, else {@code $BACKPROP_MODEL_STORE}, else ~/.backprop/models. */
   public static ModelStore fromEnvironment() {
-    String configured = System.getProperty("backprop.modelStore", System.getenv("BACKPROP_MODEL_STORE"));
-    return new ModelStore(configured != null ? configured : Path.of(System.getProperty("user.home"), ".backprop", "models").toString());
+    String configured =
+        System.getProperty("backprop.modelStore", System.getenv("BACKPROP_MODEL_STORE"));
+    return new ModelStore(
+        configured != null
+            ? configured
+            : Path.of(System.getProperty("user.home"), ".backprop", "models").toString());
   }
 
   /** Whether the store is a URI (s3a://...) rather than a folder of this machine. */

@@ -1,7 +1,5 @@
 package co.backprop.contract.model;
 
-import co.backprop.contract.model.ModelCatalog;
-import co.backprop.contract.model.ModelKind;
 import co.backprop.contract.task.Task;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,9 @@ public final class UserModels {
   static String configuredKind(Path folder) {
     try {
       com.fasterxml.jackson.databind.JsonNode kind =
-          co.backprop.contract.task.Json.MAPPER.readTree(folder.resolve("config.json").toFile()).get("kind");
+          co.backprop.contract.task.Json.MAPPER
+              .readTree(folder.resolve("config.json").toFile())
+              .get("kind");
       return kind == null || !kind.isTextual() ? null : kind.asText();
     } catch (java.io.IOException e) {
       return null;
@@ -54,14 +54,25 @@ public final class UserModels {
       artifacts.put(
           artifact,
           new ModelCatalog.Artifact(
-              model.description(), modelFile.endsWith(".pt") ? "PyTorch" : "OnnxRuntime", folder.toString(),
-              Map.of("model", modelFile, "tokenizer", "tokenizer.json", "config", "config.json"), Map.of(), null,
+              model.description(),
+              modelFile.endsWith(".pt") ? "PyTorch" : "OnnxRuntime",
+              folder.toString(),
+              Map.of("model", modelFile, "tokenizer", "tokenizer.json", "config", "config.json"),
+              Map.of(),
+              null,
               "upload it again through POST /upload-url"));
       for (String task : model.tasks()) {
         Task parsed = Task.fromApiName(task);
         String kind = configuredKind(folder);
-        entries.add(new ModelCatalog.Entry(
-            parsed, model.name(), kind == null ? defaultKind(parsed) : ModelKind.fromCatalogName(kind), artifact, model.description(), Map.of(), null));
+        entries.add(
+            new ModelCatalog.Entry(
+                parsed,
+                model.name(),
+                kind == null ? defaultKind(parsed) : ModelKind.fromCatalogName(kind),
+                artifact,
+                model.description(),
+                Map.of(),
+                null));
       }
     }
     return global.withExtra(artifacts, entries);

@@ -14,14 +14,16 @@ final class BodyFields {
 
   BodyFields(JsonNode body, Set<String> allowedFields) {
     if (body == null || !body.isObject()) {
-      throw new InvalidRequestException("body", "must be a JSON object but got " + Json.describe(body));
+      throw new InvalidRequestException(
+          "body", "must be a JSON object but got " + Json.describe(body));
     }
     this.body = (ObjectNode) body;
     for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!allowedFields.contains(name)) {
         throw new InvalidRequestException(
-            name, "is not a field of this task; allowed fields: " + String.join(", ", allowedFields));
+            name,
+            "is not a field of this task; allowed fields: " + String.join(", ", allowedFields));
       }
     }
   }
@@ -105,7 +107,8 @@ final class BodyFields {
     }
     if (!node.isArray()) {
       throw new InvalidRequestException(
-          field, "must be a list (one " + perItemName + " per item) but got " + Json.describe(node));
+          field,
+          "must be a list (one " + perItemName + " per item) but got " + Json.describe(node));
     }
     if (node.size() != expectedSize) {
       throw new InvalidRequestException(
@@ -127,7 +130,8 @@ final class BodyFields {
     if (node == null) {
       return null;
     }
-    if (!node.isIntegralNumber() && !(node.isNumber() && node.asDouble() == Math.rint(node.asDouble()))) {
+    if (!node.isIntegralNumber()
+        && !(node.isNumber() && node.asDouble() == Math.rint(node.asDouble()))) {
       throw new InvalidRequestException(field, "must be an integer but got " + describeValue(node));
     }
     if (!node.canConvertToInt()) {

@@ -7,10 +7,34 @@ import java.util.Map;
 public final class EmotionLabels {
   public static final List<String> ALL =
       List.of(
-          "neutral", "admiration", "approval", "annoyance", "gratitude", "disapproval", "amusement",
-          "curiosity", "love", "optimism", "disappointment", "joy", "realization", "anger", "sadness",
-          "confusion", "caring", "excitement", "surprise", "disgust", "desire", "fear", "remorse",
-          "embarrassment", "nervousness", "pride", "relief", "grief");
+          "neutral",
+          "admiration",
+          "approval",
+          "annoyance",
+          "gratitude",
+          "disapproval",
+          "amusement",
+          "curiosity",
+          "love",
+          "optimism",
+          "disappointment",
+          "joy",
+          "realization",
+          "anger",
+          "sadness",
+          "confusion",
+          "caring",
+          "excitement",
+          "surprise",
+          "disgust",
+          "desire",
+          "fear",
+          "remorse",
+          "embarrassment",
+          "nervousness",
+          "pride",
+          "relief",
+          "grief");
 
   /**
    * A short first-person sentence for each emotion: what zero-shot-by-similarity compares a text

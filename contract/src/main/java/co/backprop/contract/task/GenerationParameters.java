@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The decoding parameters of text-generation, exactly as the seed names them, plus {@code seed}
- * (an extension: where sampling starts, so a job is reproducible). A null field was not given; the
+ * The decoding parameters of text-generation, exactly as the seed names them, plus {@code seed} (an
+ * extension: where sampling starts, so a job is reproducible). A null field was not given; the
  * generation runner applies its documented default.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,6 +25,16 @@ public record GenerationParameters(
   public GenerationParameters withDefaultSeed(long defaultSeed) {
     return seed != null
         ? this
-        : new GenerationParameters(minLength, maxLength, temperature, topK, topP, repetitionPenalty, lengthPenalty, numBeams, numGenerations, defaultSeed);
+        : new GenerationParameters(
+            minLength,
+            maxLength,
+            temperature,
+            topK,
+            topP,
+            repetitionPenalty,
+            lengthPenalty,
+            numBeams,
+            numGenerations,
+            defaultSeed);
   }
 }

@@ -1,7 +1,8 @@
 package co.backprop.contract.task;
 
-import co.backprop.contract.UserError;
 import static java.util.Objects.requireNonNull;
+
+import co.backprop.contract.UserError;
 
 /**
  * A body (or one item of a batch body) that does not match its task's schema. The message always
@@ -11,7 +12,8 @@ public final class InvalidRequestException extends RuntimeException implements U
   private final String field;
 
   public InvalidRequestException(String field, String problem) {
-    super(requireNonNull(field, "field is null") + ": " + requireNonNull(problem, "problem is null"));
+    super(
+        requireNonNull(field, "field is null") + ": " + requireNonNull(problem, "problem is null"));
     this.field = field;
   }
 

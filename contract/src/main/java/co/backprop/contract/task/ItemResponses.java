@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Reassembles the API response of one request line from the result lines of its items (a batch
- * body has one per item, with its {@code index}). Used by jobs (responses/) and by the front door.
+ * Reassembles the API response of one request line from the result lines of its items (a batch body
+ * has one per item, with its {@code index}). Used by jobs (responses/) and by the front door.
  */
 public final class ItemResponses {
   private ItemResponses() {}
@@ -34,7 +34,11 @@ public final class ItemResponses {
     for (String key : List.of("id", "line", "account", "task")) {
       response.set(key, first.get(key));
     }
-    JsonNode failed = items.stream().filter(item -> !item.path("status").asText().equals("ok")).findFirst().orElse(null);
+    JsonNode failed =
+        items.stream()
+            .filter(item -> !item.path("status").asText().equals("ok"))
+            .findFirst()
+            .orElse(null);
     response.put("status", failed == null ? "ok" : "error");
     response.set("error", failed == null ? response.nullNode() : failed.get("error"));
     if (failed == null) {
@@ -43,12 +47,14 @@ public final class ItemResponses {
       for (JsonNode item : items) {
         outputs.add(TaskResponse.outputOf(task, item.get(task.responseField())));
       }
-      response.set("response", new TaskResponse(task, !first.path("index").isNull(), outputs).toJson());
+      response.set(
+          "response", new TaskResponse(task, !first.path("index").isNull(), outputs).toJson());
     } else {
       response.putNull("response");
     }
     response.set("model", first.get("model"));
-    response.put("compute_ms", items.stream().mapToDouble(item -> item.path("compute_ms").asDouble()).sum());
+    response.put(
+        "compute_ms", items.stream().mapToDouble(item -> item.path("compute_ms").asDouble()).sum());
     return response.toString();
   }
 }

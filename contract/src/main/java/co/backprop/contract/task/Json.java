@@ -22,7 +22,12 @@ public final class Json {
       case NUMBER -> "a number";
       case BOOLEAN -> "a boolean";
       case NULL -> "null";
-      case POJO -> "a value of type " + ((com.fasterxml.jackson.databind.node.POJONode) node).getPojo().getClass().getSimpleName();
+      case POJO ->
+          "a value of type "
+              + ((com.fasterxml.jackson.databind.node.POJONode) node)
+                  .getPojo()
+                  .getClass()
+                  .getSimpleName();
       default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }

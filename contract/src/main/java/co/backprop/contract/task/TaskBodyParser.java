@@ -86,7 +86,8 @@ public final class TaskBodyParser {
     String single = singleString("text", text);
     return single(
         Task.TEXT_CLASSIFICATION,
-        new ClassificationRequest(single, BodyFields.labels("labels", fields.get("labels")), model));
+        new ClassificationRequest(
+            single, BodyFields.labels("labels", fields.get("labels")), model));
   }
 
   private static TaskBody parseImageClassification(JsonNode body) {
@@ -100,7 +101,9 @@ public final class TaskBodyParser {
     return single(
         Task.IMAGE_CLASSIFICATION,
         new ImageClassificationRequest(
-            BodyFields.string("image", image), BodyFields.labels("labels", fields.get("labels")), model));
+            BodyFields.string("image", image),
+            BodyFields.labels("labels", fields.get("labels")),
+            model));
   }
 
   private static TaskBody parseQa(JsonNode body) {
@@ -146,7 +149,9 @@ public final class TaskBodyParser {
       String index,
       String model) {
     List<String> questions =
-        previousQuestions == null ? null : BodyFields.stringList("prev_q" + index, previousQuestions);
+        previousQuestions == null
+            ? null
+            : BodyFields.stringList("prev_q" + index, previousQuestions);
     List<String> answers =
         previousAnswers == null ? null : BodyFields.stringList("prev_a" + index, previousAnswers);
     int questionCount = questions == null ? 0 : questions.size();
@@ -170,7 +175,10 @@ public final class TaskBodyParser {
     String model = fields.optionalString("model");
     GenerationParameters parameters = generationParameters(fields);
     return textOrBatch(
-        Task.TEXT_GENERATION, fields, "text", text -> new GenerationRequest(text, parameters, model));
+        Task.TEXT_GENERATION,
+        fields,
+        "text",
+        text -> new GenerationRequest(text, parameters, model));
   }
 
   private static GenerationParameters generationParameters(BodyFields fields) {
@@ -193,10 +201,15 @@ public final class TaskBodyParser {
         && parameters.minLength() > parameters.maxLength()) {
       throw new InvalidRequestException(
           "min_length",
-          "must not exceed max_length (" + parameters.minLength() + " > " + parameters.maxLength() + ")");
+          "must not exceed max_length ("
+              + parameters.minLength()
+              + " > "
+              + parameters.maxLength()
+              + ")");
     }
     if (parameters.temperature() != null && parameters.temperature() < 0) {
-      throw new InvalidRequestException("temperature", "must be 0 or more but got " + parameters.temperature());
+      throw new InvalidRequestException(
+          "temperature", "must be 0 or more but got " + parameters.temperature());
     }
     atLeast("top_k", parameters.topK(), 0);
     if (parameters.topP() != null && !(parameters.topP() > 0 && parameters.topP() <= 1)) {
@@ -242,7 +255,8 @@ public final class TaskBodyParser {
 
   private static int requireNonEmptyList(String field, JsonNode list) {
     if (list.isEmpty()) {
-      throw new InvalidRequestException(field, "must be a non-empty list of strings but got an empty list");
+      throw new InvalidRequestException(
+          field, "must be a non-empty list of strings but got an empty list");
     }
     return list.size();
   }

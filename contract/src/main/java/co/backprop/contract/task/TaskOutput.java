@@ -3,11 +3,15 @@ package co.backprop.contract.task;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What a runner answers for one single request: the value of the response field of the task
- * ({@code vector}, {@code probabilities}, {@code answer} or {@code output}).
+ * What a runner answers for one single request: the value of the response field of the task ({@code
+ * vector}, {@code probabilities}, {@code answer} or {@code output}).
  */
 public sealed interface TaskOutput
-    permits TaskOutput.Vector, TaskOutput.Probabilities, TaskOutput.Answer, TaskOutput.Text, TaskOutput.Texts {
+    permits TaskOutput.Vector,
+        TaskOutput.Probabilities,
+        TaskOutput.Answer,
+        TaskOutput.Text,
+        TaskOutput.Texts {
 
   JsonNode toJson();
 

@@ -37,7 +37,8 @@ public record TaskResponse(Task task, boolean batch, List<TaskOutput> outputs) {
   /** Reads a response written by {@link #toJson()} (or by the Backprop API). */
   public static TaskResponse parse(Task task, JsonNode response) {
     if (response == null || !response.isObject()) {
-      throw new InvalidRequestException("response", "must be a JSON object but got " + Json.describe(response));
+      throw new InvalidRequestException(
+          "response", "must be a JSON object but got " + Json.describe(response));
     }
     boolean batch =
         task == Task.TEXT_VECTORISATION
@@ -73,7 +74,8 @@ public record TaskResponse(Task task, boolean batch, List<TaskOutput> outputs) {
     switch (task) {
       case TEXT_VECTORISATION -> {
         if (!value.isArray()) {
-          throw new InvalidRequestException(field, "must be a list of numbers but got " + Json.describe(value));
+          throw new InvalidRequestException(
+              field, "must be a list of numbers but got " + Json.describe(value));
         }
         float[] vector = new float[value.size()];
         for (int i = 0; i < vector.length; i++) {
@@ -83,10 +85,14 @@ public record TaskResponse(Task task, boolean batch, List<TaskOutput> outputs) {
       }
       case TEXT_CLASSIFICATION, IMAGE_CLASSIFICATION -> {
         if (!value.isObject()) {
-          throw new InvalidRequestException(field, "must be an object but got " + Json.describe(value));
+          throw new InvalidRequestException(
+              field, "must be an object but got " + Json.describe(value));
         }
         Map<String, Double> probabilities = new LinkedHashMap<>();
-        value.fields().forEachRemaining(entry -> probabilities.put(entry.getKey(), entry.getValue().asDouble()));
+        value
+            .fields()
+            .forEachRemaining(
+                entry -> probabilities.put(entry.getKey(), entry.getValue().asDouble()));
         return new TaskOutput.Probabilities(probabilities);
       }
       case QA -> {

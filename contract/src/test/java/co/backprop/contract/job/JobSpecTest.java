@@ -15,9 +15,13 @@ class JobSpecTest {
 
   @Test
   void everyKindComesBackFromItsJsonAsItWas() {
-    TableSpec table = new TableSpec(
-        Task.TEXT_CLASSIFICATION, "english", Map.of("text", "title"),
-        Map.of("labels", Json.MAPPER.createArrayNode().add("a").add("b")), "sku");
+    TableSpec table =
+        new TableSpec(
+            Task.TEXT_CLASSIFICATION,
+            "english",
+            Map.of("text", "title"),
+            Map.of("labels", Json.MAPPER.createArrayNode().add("a").add("b")),
+            "sku");
     JobSpec[] specs = {
       new JobSpec.TaskCall(Task.TEXT_VECTORISATION, BODY, "jobs/job_1"),
       new JobSpec.Batch("in.parquet", "out", DataFormat.PARQUET, DataFormat.JSONL, table, false),
@@ -26,39 +30,57 @@ class JobSpecTest {
     };
     for (JobSpec spec : specs) {
       String json = JobSpecJson.write(spec);
-      assertThat(json).startsWith("{\"version\":1,\"spec\":{\"kind\":\"" + spec.kind().apiName() + "\"");
+      assertThat(json)
+          .startsWith("{\"version\":1,\"spec\":{\"kind\":\"" + spec.kind().apiName() + "\"");
       assertThat(JobSpecJson.read(json)).isEqualTo(spec);
     }
   }
 
   @Test
   void aNewerVersionOrADamagedSpecIsRefused() {
-    assertThatThrownBy(() -> JobSpecJson.read("{\"version\": 2, \"spec\": {\"kind\": \"build\", \"model\": \"moods\"}}"))
+    assertThatThrownBy(
+            () ->
+                JobSpecJson.read(
+                    "{\"version\": 2, \"spec\": {\"kind\": \"build\", \"model\": \"moods\"}}"))
         .hasMessage("a stored job spec has version 2, newer than this program's 1: upgrade it");
-    assertThatThrownBy(() -> JobSpecJson.read("{\"version\": 1, \"spec\": {\"kind\": \"teleport\"}}"))
+    assertThatThrownBy(
+            () -> JobSpecJson.read("{\"version\": 1, \"spec\": {\"kind\": \"teleport\"}}"))
         .hasMessageStartingWith("a stored job spec is not valid");
     // Rebuilding runs the checks again: a stored spec that became invalid is not run.
-    assertThatThrownBy(() -> JobSpecJson.read("{\"version\": 1, \"spec\": {\"kind\": \"build\", \"model\": \"A B\"}}"))
+    assertThatThrownBy(
+            () ->
+                JobSpecJson.read(
+                    "{\"version\": 1, \"spec\": {\"kind\": \"build\", \"model\": \"A B\"}}"))
         .hasMessageContaining("an uploaded model's name is 3-100 characters");
   }
 
   @Test
   void aSpecThatCannotRunIsRefusedWhenBuiltNamingTheFieldAsItsOriginSpellsIt() {
-    InvalidJobException noField = catchInvalid(() -> new TableSpec(Task.QA, null, Map.of("text", "title"), Map.of(), "id"));
+    InvalidJobException noField =
+        catchInvalid(() -> new TableSpec(Task.QA, null, Map.of("text", "title"), Map.of(), "id"));
     assertThat(noField.message(JobField.Origin.API))
         .isEqualTo("map: qa has no field 'text'; its fields are question, context, prev_q, prev_a");
     assertThat(noField.message(JobField.Origin.CLI))
-        .isEqualTo("--map: qa has no field 'text'; its fields are question, context, prev_q, prev_a");
+        .isEqualTo(
+            "--map: qa has no field 'text'; its fields are question, context, prev_q, prev_a");
     assertThat(noField.getMessage()).isEqualTo(noField.message(JobField.Origin.API));
 
-    InvalidJobException csv = catchInvalid(() -> new JobSpec.Batch("in.csv", "out", DataFormat.CSV, DataFormat.CSV, null, false));
+    InvalidJobException csv =
+        catchInvalid(
+            () -> new JobSpec.Batch("in.csv", "out", DataFormat.CSV, DataFormat.CSV, null, false));
     assertThat(csv.field()).isEqualTo(JobField.OUTPUT_FORMAT);
-    InvalidJobException table = catchInvalid(() -> new JobSpec.Batch("in.parquet", "out", DataFormat.PARQUET, null, null, false));
+    InvalidJobException table =
+        catchInvalid(
+            () -> new JobSpec.Batch("in.parquet", "out", DataFormat.PARQUET, null, null, false));
     assertThat(table.message(JobField.Origin.CLI))
-        .isEqualTo("--format: a request file is JSON lines (id, account, task, model, body); to enrich a parquet table name the --task"
-            + " and --map its fields to columns");
-    assertThat(table.message(JobField.Origin.API)).endsWith("name the task and map its fields to columns");
-    assertThat(catchInvalid(() -> new JobSpec.Batch(" ", "out", null, null, null, false)).getMessage()).isEqualTo("input: is required");
+        .isEqualTo(
+            "--format: a request file is JSON lines (id, account, task, model, body); to enrich a"
+                + " parquet table name the --task and --map its fields to columns");
+    assertThat(table.message(JobField.Origin.API))
+        .endsWith("name the task and map its fields to columns");
+    assertThat(
+            catchInvalid(() -> new JobSpec.Batch(" ", "out", null, null, null, false)).getMessage())
+        .isEqualTo("input: is required");
   }
 
   @Test
@@ -66,7 +88,10 @@ class JobSpecTest {
     assertThatThrownBy(() -> new JobSpec.TaskCall(Task.TEXT_CLASSIFICATION, BODY, "jobs/job_2"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessage("labels: must be a non-empty list of strings but got nothing");
-    assertThat(new JobSpec.TaskCall(Task.TEXT_VECTORISATION, BODY.deepCopy().put("model", "multilingual"), "j").model())
+    assertThat(
+            new JobSpec.TaskCall(
+                    Task.TEXT_VECTORISATION, BODY.deepCopy().put("model", "multilingual"), "j")
+                .model())
         .isEqualTo("multilingual");
   }
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class SeedDocument {
   private static final Pattern SCHEMA_SECTION = Pattern.compile("<h2 id=\"tocS_(\\w+)\">");
   private static final Pattern ENDPOINT = Pattern.compile("`POST /([a-z-]+)`");
-  private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL);
+  private static final Pattern JSON_BLOCK =
+      Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL);
 
   /** One example: where it is in the document, its task, body or response, and the JSON. */
   public record Example(String source, Task task, boolean isBody, JsonNode json) {}
@@ -28,7 +29,9 @@ public final class SeedDocument {
 
   public static List<Example> examples() {
     try {
-      String document = Files.readString(Path.of(System.getProperty("backprop.repo", ".."), "docs", "backprop-api.md"));
+      String document =
+          Files.readString(
+              Path.of(System.getProperty("backprop.repo", ".."), "docs", "backprop-api.md"));
       List<Example> examples = new ArrayList<>();
       Matcher section = SCHEMA_SECTION.matcher(document);
       while (section.find()) {
@@ -41,7 +44,9 @@ public final class SeedDocument {
         if (!block.find(section.end())) {
           throw new IllegalStateException("no json example under " + schema);
         }
-        examples.add(new Example(schema, task, !schema.contains("Response"), Json.MAPPER.readTree(block.group(1))));
+        examples.add(
+            new Example(
+                schema, task, !schema.contains("Response"), Json.MAPPER.readTree(block.group(1))));
       }
       Matcher endpoint = ENDPOINT.matcher(document);
       while (endpoint.find()) {
@@ -53,9 +58,13 @@ public final class SeedDocument {
         }
         Matcher block = JSON_BLOCK.matcher(document);
         block.find(document.indexOf("> Body parameter", endpoint.end()));
-        examples.add(new Example("POST /" + task + " body", task, true, Json.MAPPER.readTree(block.group(1))));
+        examples.add(
+            new Example(
+                "POST /" + task + " body", task, true, Json.MAPPER.readTree(block.group(1))));
         block.find(document.indexOf("> 200 Response", endpoint.end()));
-        examples.add(new Example("POST /" + task + " 200", task, false, Json.MAPPER.readTree(block.group(1))));
+        examples.add(
+            new Example(
+                "POST /" + task + " 200", task, false, Json.MAPPER.readTree(block.group(1))));
       }
       return examples;
     } catch (IOException e) {
@@ -64,7 +73,10 @@ public final class SeedDocument {
   }
 
   private static Task taskOfSchema(String schema) {
-    String prefix = schema.replaceAll("(Body|Single|Batch|Response|SingleResponse|BatchResponse)$", "").replaceAll("(Single|Batch)$", "");
+    String prefix =
+        schema
+            .replaceAll("(Body|Single|Batch|Response|SingleResponse|BatchResponse)$", "")
+            .replaceAll("(Single|Batch)$", "");
     return switch (prefix) {
       case "TextVectorisation" -> Task.TEXT_VECTORISATION;
       case "QA" -> Task.QA;

@@ -41,7 +41,9 @@ class SeedDocumentExamplesTest {
       }
       TaskBody body = TaskBodyParser.parse(example.task(), example.json());
       assertThat(body.items()).as(example.source()).allMatch(BodyItem::isValid);
-      assertThat(body.batch()).as(example.source()).isEqualTo(example.json().path(primaryField(example.task())).isArray());
+      assertThat(body.batch())
+          .as(example.source())
+          .isEqualTo(example.json().path(primaryField(example.task())).isArray());
       assertSameJson(example.source(), body.toJson(), example.json());
     }
   }
@@ -86,7 +88,9 @@ class SeedDocumentExamplesTest {
     };
   }
 
-  /** Same JSON; numbers compare as numbers (1 == 1.0) at float32 precision, as vectors are float32. */
+  /**
+   * Same JSON; numbers compare as numbers (1 == 1.0) at float32 precision, as vectors are float32.
+   */
   private static void assertSameJson(String source, JsonNode actual, JsonNode expected) {
     Comparator<JsonNode> numbers =
         (a, b) -> {

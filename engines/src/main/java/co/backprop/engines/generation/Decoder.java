@@ -23,7 +23,10 @@ public final class Decoder {
     List<Request> requests = new ArrayList<>();
     List<long[]> prompts = new ArrayList<>();
     for (Job job : jobs) {
-      Request request = job.parameters().beamSearch() ? new BeamRequest(job, model.eosToken()) : new SampledRequest(job, model.eosToken());
+      Request request =
+          job.parameters().beamSearch()
+              ? new BeamRequest(job, model.eosToken())
+              : new SampledRequest(job, model.eosToken());
       requests.add(request);
       for (int i = 0; i < request.rows(); i++) {
         prompts.add(job.prompt());
@@ -120,8 +123,13 @@ public final class Decoder {
         if (tokens.size() >= parameters.maxLength()) {
           continue;
         }
-        double[] scores = TokenChoice.penalised(logits[r], concat(job.prompt(), tokens), tokens.size(), parameters, eos);
-        int token = parameters.greedy() ? TokenChoice.argmax(scores) : TokenChoice.sample(scores, parameters, random[generation]);
+        double[] scores =
+            TokenChoice.penalised(
+                logits[r], concat(job.prompt(), tokens), tokens.size(), parameters, eos);
+        int token =
+            parameters.greedy()
+                ? TokenChoice.argmax(scores)
+                : TokenChoice.sample(scores, parameters, random[generation]);
         tokens.add((long) token);
         if (token != eos && tokens.size() < parameters.maxLength()) {
           next.add(new Next(r, token));
@@ -139,7 +147,10 @@ public final class Decoder {
     }
 
     private long[] withoutEos(List<Long> tokens) {
-      int length = !tokens.isEmpty() && tokens.get(tokens.size() - 1) == eos ? tokens.size() - 1 : tokens.size();
+      int length =
+          !tokens.isEmpty() && tokens.get(tokens.size() - 1) == eos
+              ? tokens.size() - 1
+              : tokens.size();
       return tokens.subList(0, length).stream().mapToLong(Long::longValue).toArray();
     }
   }
@@ -188,14 +199,23 @@ public final class Decoder {
           continue;
         }
         double[] logProbabilities =
-            TokenChoice.logSoftmax(TokenChoice.penalised(logits[b], concat(job.prompt(), beam.tokens()), beam.tokens().size(), parameters, eos));
+            TokenChoice.logSoftmax(
+                TokenChoice.penalised(
+                    logits[b],
+                    concat(job.prompt(), beam.tokens()),
+                    beam.tokens().size(),
+                    parameters,
+                    eos));
         for (int token = 0; token < logProbabilities.length; token++) {
           if (logProbabilities[token] > Double.NEGATIVE_INFINITY) {
-            candidates.add(new Candidate(b, token, beam.logProbability() + logProbabilities[token]));
+            candidates.add(
+                new Candidate(b, token, beam.logProbability() + logProbabilities[token]));
           }
         }
       }
-      candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.logProbability()).thenComparingInt(Candidate::token));
+      candidates.sort(
+          Comparator.comparingDouble((Candidate c) -> -c.logProbability())
+              .thenComparingInt(Candidate::token));
       List<Beam> nextBeams = new ArrayList<>();
       List<Next> next = new ArrayList<>();
       for (int rank = 0; rank < candidates.size() && nextBeams.size() < width; rank++) {
@@ -205,7 +225,10 @@ public final class Decoder {
         if (candidate.token() == eos) {
           if (rank < width) {
             // The end token counts in the length, not in the text.
-            finished.add(new Hypothesis(concatTokens(tokens.subList(0, tokens.size() - 1)), score(candidate.logProbability(), tokens.size())));
+            finished.add(
+                new Hypothesis(
+                    concatTokens(tokens.subList(0, tokens.size() - 1)),
+                    score(candidate.logProbability(), tokens.size())));
           }
           continue;
         }
@@ -216,7 +239,9 @@ public final class Decoder {
       int length = beams.isEmpty() ? 0 : beams.get(0).tokens().size();
       if (beams.isEmpty() || length >= parameters.maxLength() || cannotImprove(width)) {
         for (Beam beam : beams) {
-          finished.add(new Hypothesis(concatTokens(beam.tokens()), score(beam.logProbability(), beam.tokens().size())));
+          finished.add(
+              new Hypothesis(
+                  concatTokens(beam.tokens()), score(beam.logProbability(), beam.tokens().size())));
         }
         done = true;
         return List.of();
@@ -229,8 +254,13 @@ public final class Decoder {
       if (finished.size() < width) {
         return false;
       }
-      double worst = finished.stream().sorted(Comparator.comparingDouble(h -> -h.score())).limit(width)
-          .mapToDouble(Hypothesis::score).min().orElse(Double.NEGATIVE_INFINITY);
+      double worst =
+          finished.stream()
+              .sorted(Comparator.comparingDouble(h -> -h.score()))
+              .limit(width)
+              .mapToDouble(Hypothesis::score)
+              .min()
+              .orElse(Double.NEGATIVE_INFINITY);
       Beam best = beams.get(0);
       return score(best.logProbability(), best.tokens().size()) < worst;
     }

@@ -46,20 +46,35 @@ public record DecodingParameters(
             given.seed() == null ? 0 : given.seed());
     if (parameters.maxLength() > maxLengthLimit) {
       throw new InvalidRequestException(
-          "max_length", "must be at most " + maxLengthLimit + " for this model and prompt but got " + parameters.maxLength());
+          "max_length",
+          "must be at most "
+              + maxLengthLimit
+              + " for this model and prompt but got "
+              + parameters.maxLength());
     }
     if (parameters.minLength() > parameters.maxLength()) {
       throw new InvalidRequestException(
-          "min_length", "must not exceed max_length (" + parameters.minLength() + " > " + parameters.maxLength() + ")");
+          "min_length",
+          "must not exceed max_length ("
+              + parameters.minLength()
+              + " > "
+              + parameters.maxLength()
+              + ")");
     }
     if (parameters.numBeams() > 1 && parameters.numGenerations() > parameters.numBeams()) {
       throw new InvalidRequestException(
           "num_generations",
-          "must not exceed num_beams with beam search (" + parameters.numGenerations() + " > " + parameters.numBeams() + ")");
+          "must not exceed num_beams with beam search ("
+              + parameters.numGenerations()
+              + " > "
+              + parameters.numBeams()
+              + ")");
     }
     if (parameters.greedy() && parameters.numGenerations() > 1) {
       throw new InvalidRequestException(
-          "num_generations", "must be 1 with temperature 0 (greedy decoding has one answer); sample (temperature > 0) or use num_beams");
+          "num_generations",
+          "must be 1 with temperature 0 (greedy decoding has one answer); sample (temperature > 0)"
+              + " or use num_beams");
     }
     return parameters;
   }

@@ -2,8 +2,8 @@ package co.backprop.engines.generation;
 
 /**
  * A next-token model as the decoder sees it. A {@link Session} holds a batch of sequences (rows):
- * it gives each row's next-token logits, can drop and reorder rows (finished sequences, beams),
- * and extends every row by one token.
+ * it gives each row's next-token logits, can drop and reorder rows (finished sequences, beams), and
+ * extends every row by one token.
  */
 public interface LanguageModel {
   /** The end-of-sequence token, or -1 when the model has none. */

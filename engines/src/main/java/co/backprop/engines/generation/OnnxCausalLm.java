@@ -13,11 +13,11 @@ import java.util.Set;
 
 /**
  * A decoder-only model (GPT-2 style) exported to ONNX — {@code input_ids}, {@code attention_mask},
- * optionally {@code position_ids}, {@code past_key_values.N.key/value} and {@code
- * use_cache_branch} in; {@code logits} and {@code present.N.key/value} out — or to TorchScript,
- * whose {@code forward(input_ids, attention_mask)} returns the logits. Prompts of different
- * lengths are left-padded. With a KV cache the session feeds only the newest token and the cache;
- * without (the model has none, or it is turned off) it runs the whole text at every step.
+ * optionally {@code position_ids}, {@code past_key_values.N.key/value} and {@code use_cache_branch}
+ * in; {@code logits} and {@code present.N.key/value} out — or to TorchScript, whose {@code
+ * forward(input_ids, attention_mask)} returns the logits. Prompts of different lengths are
+ * left-padded. With a KV cache the session feeds only the newest token and the cache; without (the
+ * model has none, or it is turned off) it runs the whole text at every step.
  */
 public final class OnnxCausalLm implements LanguageModel {
   private static final String PAST = "past_key_values.";
@@ -29,6 +29,7 @@ public final class OnnxCausalLm implements LanguageModel {
   private final boolean cache;
   private final boolean positions;
   private final boolean cacheBranch;
+
   /** Past inputs by name, with their [heads, headSize] (the batch and length dimensions vary). */
   private final Map<String, long[]> pastShapes = new LinkedHashMap<>();
 
@@ -38,7 +39,12 @@ public final class OnnxCausalLm implements LanguageModel {
    * @param useCache feed the KV cache when the graph takes one (false: recompute every step)
    */
   public OnnxCausalLm(
-      Predictor<TensorInputs, TensorOutputs> predictor, Set<String> inputs, long[] cacheLayout, int eos, long pad, boolean useCache) {
+      Predictor<TensorInputs, TensorOutputs> predictor,
+      Set<String> inputs,
+      long[] cacheLayout,
+      int eos,
+      long pad,
+      boolean useCache) {
     this.predictor = predictor;
     this.eos = eos;
     this.pad = pad;
@@ -49,7 +55,10 @@ public final class OnnxCausalLm implements LanguageModel {
         if (cacheLayout == null) {
           throw new ModelException(
               ModelException.Kind.LOAD_FAILED,
-              "the model takes " + input + " but its config.json gives no n_head/n_embd (or num_attention_heads/hidden_size)");
+              "the model takes "
+                  + input
+                  + " but its config.json gives no n_head/n_embd (or"
+                  + " num_attention_heads/hidden_size)");
         }
         pastShapes.put(input, cacheLayout);
       }
@@ -144,13 +153,16 @@ public final class OnnxCausalLm implements LanguageModel {
         System.arraycopy(rowPositions, total - fed, positionIds, row * fed, fed);
       }
       TensorInputs inputs =
-          new TensorInputs().add("input_ids", ids, rows, fed).add("attention_mask", mask, rows, total);
+          new TensorInputs()
+              .add("input_ids", ids, rows, fed)
+              .add("attention_mask", mask, rows, total);
       if (positions) {
         inputs.add("position_ids", positionIds, rows, fed);
       }
       boolean withPast = cache && !past.isEmpty();
       for (Map.Entry<String, long[]> input : pastShapes.entrySet()) {
-        TensorOutputs.Tensor previous = withPast ? past.get(PRESENT + input.getKey().substring(PAST.length())) : null;
+        TensorOutputs.Tensor previous =
+            withPast ? past.get(PRESENT + input.getKey().substring(PAST.length())) : null;
         long[] layout = input.getValue();
         if (previous != null) {
           inputs.add(input.getKey(), previous.values(), previous.shape());
@@ -165,7 +177,8 @@ public final class OnnxCausalLm implements LanguageModel {
       try {
         outputs = predictor.predict(inputs);
       } catch (TranslateException e) {
-        throw new ModelException(ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
+        throw new ModelException(
+            ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
       }
       TensorOutputs.Tensor all = outputs.get("logits"); // TorchScript outputs have no names
       int length = all.dimension(1);

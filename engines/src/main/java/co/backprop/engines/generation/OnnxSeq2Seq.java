@@ -23,7 +23,11 @@ public final class OnnxSeq2Seq implements LanguageModel {
   private final long decoderStart;
 
   public OnnxSeq2Seq(
-      Predictor<TensorInputs, TensorOutputs> encoder, Predictor<TensorInputs, TensorOutputs> decoder, int eos, long pad, long decoderStart) {
+      Predictor<TensorInputs, TensorOutputs> encoder,
+      Predictor<TensorInputs, TensorOutputs> decoder,
+      int eos,
+      long pad,
+      long decoderStart) {
     this.encoder = encoder;
     this.decoder = decoder;
     this.eos = eos;
@@ -49,11 +53,17 @@ public final class OnnxSeq2Seq implements LanguageModel {
       Arrays.fill(mask, row * length, row * length + source.length, 1);
     }
     TensorOutputs.Tensor hidden =
-        predict(encoder, new TensorInputs().add("input_ids", ids, rows, length).add("attention_mask", mask, rows, length))
+        predict(
+                encoder,
+                new TensorInputs()
+                    .add("input_ids", ids, rows, length)
+                    .add("attention_mask", mask, rows, length))
             .require("last_hidden_state");
     long[][] decoded = new long[rows][];
     Arrays.fill(decoded, new long[] {decoderStart});
-    DecoderSession session = new DecoderSession(hidden, new TensorOutputs.Tensor(toFloat(mask), new long[] {rows, length}), decoded);
+    DecoderSession session =
+        new DecoderSession(
+            hidden, new TensorOutputs.Tensor(toFloat(mask), new long[] {rows, length}), decoded);
     session.run();
     return session;
   }
@@ -132,11 +142,13 @@ public final class OnnxSeq2Seq implements LanguageModel {
     public void close() {}
   }
 
-  private static TensorOutputs predict(Predictor<TensorInputs, TensorOutputs> predictor, TensorInputs inputs) {
+  private static TensorOutputs predict(
+      Predictor<TensorInputs, TensorOutputs> predictor, TensorInputs inputs) {
     try {
       return predictor.predict(inputs);
     } catch (TranslateException e) {
-      throw new ModelException(ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
+      throw new ModelException(
+          ModelException.Kind.INFERENCE_FAILED, "generation failed: " + e.getMessage(), e);
     }
   }
 

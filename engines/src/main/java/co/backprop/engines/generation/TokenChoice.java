@@ -14,7 +14,8 @@ final class TokenChoice {
    * Repetition penalty (CTRL): a token already in the text has its logit divided by the penalty
    * when positive, multiplied when negative. Minimum length: no end-of-sequence before it.
    */
-  static double[] penalised(float[] logits, long[] seen, int generated, DecodingParameters parameters, int eos) {
+  static double[] penalised(
+      float[] logits, long[] seen, int generated, DecodingParameters parameters, int eos) {
     double[] scores = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
       scores[i] = logits[i];
@@ -25,7 +26,10 @@ final class TokenChoice {
         int t = (int) token;
         if (t >= 0 && t < scores.length && !penalised[t]) {
           penalised[t] = true;
-          scores[t] = scores[t] > 0 ? scores[t] / parameters.repetitionPenalty() : scores[t] * parameters.repetitionPenalty();
+          scores[t] =
+              scores[t] > 0
+                  ? scores[t] / parameters.repetitionPenalty()
+                  : scores[t] * parameters.repetitionPenalty();
         }
       }
     }

@@ -8,7 +8,13 @@ import co.backprop.contract.task.TaskOutput;
  * @param computeMs this item's share of its micro-batch's forward-pass wall time (by tokens)
  */
 public record ItemResult(
-    String error, TaskOutput output, String model, String device, double computeMs, boolean truncated, int tokens) {
+    String error,
+    TaskOutput output,
+    String model,
+    String device,
+    double computeMs,
+    boolean truncated,
+    int tokens) {
 
   public static ItemResult failed(String model, String error) {
     return new ItemResult(error, null, model, null, 0, false, 0);

@@ -19,7 +19,8 @@ public final class MicroBatches {
     int start = 0;
     for (int i = 0; i < sortedTokens.length; i++) {
       int rows = i - start + 1;
-      boolean fits = rows <= policy.maxBatchRows() && (long) rows * sortedTokens[i] <= policy.tokenBudget();
+      boolean fits =
+          rows <= policy.maxBatchRows() && (long) rows * sortedTokens[i] <= policy.tokenBudget();
       if (!fits && i > start) {
         ends.add(i);
         start = i;

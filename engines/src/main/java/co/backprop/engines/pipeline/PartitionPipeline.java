@@ -2,13 +2,13 @@ package co.backprop.engines.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.engines.runner.LoadedModel;
-import co.backprop.engines.runner.ModelRunner;
-import co.backprop.engines.runner.PreparedInput;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.runner.LoadedModel;
+import co.backprop.engines.runner.ModelRunner;
+import co.backprop.engines.runner.PreparedInput;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,8 +21,8 @@ import java.util.NoSuchElementException;
 /**
  * Runs one partition's rows: reads a window of rows, groups their items by (task, model), sorts
  * each group by token length, runs it in micro-batches under a token budget, and gives the rows
- * back in their input order with one result per item. Each micro-batch's forward-pass wall time
- * is shared among its items by token count. Not thread-safe: one per partition.
+ * back in their input order with one result per item. Each micro-batch's forward-pass wall time is
+ * shared among its items by token count. Not thread-safe: one per partition.
  */
 public final class PartitionPipeline<C> implements AutoCloseable {
   /** Where the pipeline gets a loaded model (in Spark: the executor's model cache). */
@@ -93,7 +93,8 @@ public final class PartitionPipeline<C> implements AutoCloseable {
         PendingItem pending = items.get(item);
         if (pending.isValid()) {
           groups
-              .computeIfAbsent(new ModelKey(pending.task(), pending.model()), key -> new ArrayList<>())
+              .computeIfAbsent(
+                  new ModelKey(pending.task(), pending.model()), key -> new ArrayList<>())
               .add(new Slot(row, item, pending.request()));
         } else {
           results[row][item] = ItemResult.failed(pending.model(), pending.error());
@@ -165,7 +166,13 @@ public final class PartitionPipeline<C> implements AutoCloseable {
       Slot slot = batch.get(i).slot();
       results[slot.row()][slot.item()] =
           new ItemResult(
-              null, outputs.get(i), key.model(), device, elapsedMs * share, input.truncated(), input.tokens());
+              null,
+              outputs.get(i),
+              key.model(),
+              device,
+              elapsedMs * share,
+              input.truncated(),
+              input.tokens());
     }
   }
 

@@ -19,7 +19,11 @@ public record PendingItem(Task task, String model, SingleRequest request, String
   }
 
   public static PendingItem valid(Task task, String model, SingleRequest request) {
-    return new PendingItem(requireNonNull(task, "task is null"), requireNonNull(model, "model is null"), request, null);
+    return new PendingItem(
+        requireNonNull(task, "task is null"),
+        requireNonNull(model, "model is null"),
+        request,
+        null);
   }
 
   /** A bad item; task and model may be null when the row did not get that far. */

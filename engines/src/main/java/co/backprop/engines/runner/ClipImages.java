@@ -13,6 +13,7 @@ import javax.imageio.ImageIO;
 public final class ClipImages {
   /** CLIP's normalisation (openai/clip-vit-*), per RGB channel. */
   static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+
   static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
   private ClipImages() {}
@@ -23,7 +24,8 @@ public final class ClipImages {
     if (payload.startsWith("data:")) {
       int comma = payload.indexOf(',');
       if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
-        throw new InvalidRequestException("image", "is a data URL but not a base64 one (data:image/png;base64,...)");
+        throw new InvalidRequestException(
+            "image", "is a data URL but not a base64 one (data:image/png;base64,...)");
       }
       payload = payload.substring(comma + 1);
     }
@@ -37,7 +39,9 @@ public final class ClipImages {
     try {
       BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(bytes));
       if (decoded == null) {
-        throw new InvalidRequestException("image", "is not a PNG or JPEG image (" + bytes.length + " bytes that no image reader knows)");
+        throw new InvalidRequestException(
+            "image",
+            "is not a PNG or JPEG image (" + bytes.length + " bytes that no image reader knows)");
       }
       return decoded;
     } catch (IOException e) {
@@ -55,9 +59,11 @@ public final class ClipImages {
     double scale = (double) size / Math.min(width, height);
     int scaledWidth = Math.max(size, (int) Math.round(width * scale));
     int scaledHeight = Math.max(size, (int) Math.round(height * scale));
-    BufferedImage resized = new BufferedImage(scaledWidth, scaledHeight, BufferedImage.TYPE_INT_RGB);
+    BufferedImage resized =
+        new BufferedImage(scaledWidth, scaledHeight, BufferedImage.TYPE_INT_RGB);
     Graphics2D graphics = resized.createGraphics();
-    graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    graphics.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     graphics.drawImage(image, 0, 0, scaledWidth, scaledHeight, null);
     graphics.dispose();
     int left = (int) Math.round((scaledWidth - size) / 2.0);

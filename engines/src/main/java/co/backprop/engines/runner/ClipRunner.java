@@ -1,7 +1,5 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
-import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
@@ -11,18 +9,21 @@ import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.ImageClassificationRequest;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.tensor.TensorInputs;
+import co.backprop.engines.tensor.TensorOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Zero-shot image classification with CLIP (ONNX export taking {@code input_ids}, {@code
- * attention_mask} and {@code pixel_values}, giving {@code logits_per_image}): each label becomes
- * "a photo of a {label}.", and a softmax over the row's own labels makes probabilities that sum
- * to 1. A micro-batch's images and all its rows' labels go through one forward pass.
+ * attention_mask} and {@code pixel_values}, giving {@code logits_per_image}): each label becomes "a
+ * photo of a {label}.", and a softmax over the row's own labels makes probabilities that sum to 1.
+ * A micro-batch's images and all its rows' labels go through one forward pass.
  */
 public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
-  public record Input(float[] pixels, List<EncodedText> labels, List<String> names) implements PreparedInput {
+  public record Input(float[] pixels, List<EncodedText> labels, List<String> names)
+      implements PreparedInput {
     /** An image costs what CLIP's 50 patch tokens do; labels their tokens. */
     @Override
     public int tokens() {
@@ -44,7 +45,9 @@ public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
     this.tokenizer = tokenizer;
     this.predictor = weights.newPredictor("model");
     this.template = spec.option("template", "a photo of a {}.");
-    this.imageSize = spec.intOption("imageSize", weights.config().path("vision_config").path("image_size").asInt(224));
+    this.imageSize =
+        spec.intOption(
+            "imageSize", weights.config().path("vision_config").path("image_size").asInt(224));
   }
 
   @Override
@@ -56,7 +59,8 @@ public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
     List<EncodedText> labels = new ArrayList<>();
     for (String label : image.labels()) {
       Encoding encoding = tokenizer.encode(template.replace("{}", label));
-      labels.add(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
+      labels.add(
+          new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
     }
     return new Input(pixels, labels, image.labels());
   }
@@ -69,7 +73,8 @@ public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
     for (int i = 0; i < images; i++) {
       System.arraycopy(batch.get(i).pixels(), 0, pixels, i * imageLength, imageLength);
     }
-    TokenBatch texts = TokenBatch.pad(batch.stream().flatMap(input -> input.labels().stream()).toList());
+    TokenBatch texts =
+        TokenBatch.pad(batch.stream().flatMap(input -> input.labels().stream()).toList());
     TensorInputs inputs =
         new TensorInputs()
             .add("input_ids", texts.inputIds(), texts.rows(), texts.length())
@@ -79,7 +84,10 @@ public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
     try {
       logits = predictor.predict(inputs).require("logits_per_image");
     } catch (TranslateException e) {
-      throw new ModelException(ModelException.Kind.INFERENCE_FAILED, "CLIP failed on a batch of " + images + ": " + e.getMessage(), e);
+      throw new ModelException(
+          ModelException.Kind.INFERENCE_FAILED,
+          "CLIP failed on a batch of " + images + ": " + e.getMessage(),
+          e);
     }
     List<TaskOutput> outputs = new ArrayList<>(images);
     int firstLabel = 0;

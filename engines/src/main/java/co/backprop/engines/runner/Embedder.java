@@ -1,9 +1,9 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.tensor.TensorOutputs;
 import java.util.List;
 
 /**
@@ -21,7 +21,8 @@ final class Embedder {
 
   Embedder(ModelSpec spec, TransformerModel model) {
     int maxLength = spec.intOption("maxLength", DEFAULT_MAX_LENGTH);
-    this.tokenizer = model.tokenizer(builder -> builder.optMaxLength(maxLength).optTruncation(true));
+    this.tokenizer =
+        model.tokenizer(builder -> builder.optMaxLength(maxLength).optTruncation(true));
     this.output = spec.option("output", "last_hidden_state");
     this.normalize = Boolean.parseBoolean(spec.option("normalize", "true"));
   }

@@ -1,11 +1,11 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
-import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelSpec;
+import co.backprop.engines.tensor.TensorInputs;
+import co.backprop.engines.tensor.TensorOutputs;
 
 /**
  * One thread's forward passes of token batches through a shared encoder ({@code input_ids}, {@code
@@ -26,7 +26,9 @@ final class EncoderPass implements AutoCloseable {
   TensorOutputs forward(TokenBatch batch) {
     long[] shape = {batch.rows(), batch.length()};
     TensorInputs inputs =
-        new TensorInputs().add("input_ids", batch.inputIds(), shape).add("attention_mask", batch.attentionMask(), shape);
+        new TensorInputs()
+            .add("input_ids", batch.inputIds(), shape)
+            .add("attention_mask", batch.attentionMask(), shape);
     if (tokenTypes) {
       inputs.add(TOKEN_TYPE_IDS, batch.typeIds(), shape);
     }

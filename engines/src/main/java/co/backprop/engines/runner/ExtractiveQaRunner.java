@@ -1,6 +1,5 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
@@ -8,15 +7,16 @@ import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.QaRequest;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.tensor.TensorOutputs;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Extractive QA (SQuAD-style start/end logits). The question, after the conversation so far ({@code
  * prev_q}/{@code prev_a} as "question answer" turns), is paired with the context; a context too
- * long for the model is cut into overlapping windows. The answer is the best span of context
- * tokens (start ≤ end, at most {@code maxAnswerTokens}) over all windows, or "unknown" when the
- * no-answer score (start and end on the first token) beats it.
+ * long for the model is cut into overlapping windows. The answer is the best span of context tokens
+ * (start ≤ end, at most {@code maxAnswerTokens}) over all windows, or "unknown" when the no-answer
+ * score (start and end on the first token) beats it.
  */
 public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.Input> {
   public static final String NO_ANSWER = "unknown";
@@ -59,9 +59,14 @@ public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.
   /** "prev question prev answer ... question": the turns so far, then the question. */
   static String conversation(QaRequest request) {
     StringBuilder question = new StringBuilder();
-    List<String> questions = request.previousQuestions() == null ? List.of() : request.previousQuestions();
+    List<String> questions =
+        request.previousQuestions() == null ? List.of() : request.previousQuestions();
     for (int i = 0; i < questions.size(); i++) {
-      question.append(questions.get(i)).append(' ').append(request.previousAnswers().get(i)).append(' ');
+      question
+          .append(questions.get(i))
+          .append(' ')
+          .append(request.previousAnswers().get(i))
+          .append(' ');
     }
     return question.append(request.question()).toString();
   }
@@ -89,12 +94,15 @@ public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.
       inContext[i] = sequences[i] == 1 && special[i] == 0;
     }
     return new Window(
-        new EncodedText(encoding.getIds(), encoding.getTypeIds(), false), inContext, encoding.getCharTokenSpans());
+        new EncodedText(encoding.getIds(), encoding.getTypeIds(), false),
+        inContext,
+        encoding.getCharTokenSpans());
   }
 
   @Override
   public List<TaskOutput> run(List<Input> batch) {
-    List<EncodedText> windows = batch.stream().flatMap(i -> i.windows().stream()).map(Window::tokens).toList();
+    List<EncodedText> windows =
+        batch.stream().flatMap(i -> i.windows().stream()).map(Window::tokens).toList();
     TokenBatch padded = TokenBatch.pad(windows);
     TensorOutputs outputs = pass.forward(padded);
     float[] start = outputs.require("start_logits").values();
@@ -112,7 +120,9 @@ public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.
           best = candidate;
         }
       }
-      answers.add(new TaskOutput.Answer(best == null || best.score() < noAnswer ? NO_ANSWER : best.text(input.context())));
+      answers.add(
+          new TaskOutput.Answer(
+              best == null || best.score() < noAnswer ? NO_ANSWER : best.text(input.context())));
     }
     return answers;
   }

@@ -43,7 +43,9 @@ public final class ExtractiveSummaryRunner implements ModelRunner<ExtractiveSumm
     BreakIterator boundaries = BreakIterator.getSentenceInstance(Locale.ROOT);
     boundaries.setText(text);
     List<String> sentences = new ArrayList<>();
-    for (int start = boundaries.first(), end = boundaries.next(); end != BreakIterator.DONE; start = end, end = boundaries.next()) {
+    for (int start = boundaries.first(), end = boundaries.next();
+        end != BreakIterator.DONE;
+        start = end, end = boundaries.next()) {
       String sentence = text.substring(start, end).strip();
       if (!sentence.isEmpty()) {
         sentences.add(sentence);
@@ -60,7 +62,8 @@ public final class ExtractiveSummaryRunner implements ModelRunner<ExtractiveSumm
 
   @Override
   public List<TaskOutput> run(List<Input> batch) {
-    float[][] vectors = embedder.embed(pass, batch.stream().flatMap(i -> i.encoded().stream()).toList());
+    float[][] vectors =
+        embedder.embed(pass, batch.stream().flatMap(i -> i.encoded().stream()).toList());
     List<TaskOutput> summaries = new ArrayList<>(batch.size());
     int first = 0;
     for (Input input : batch) {

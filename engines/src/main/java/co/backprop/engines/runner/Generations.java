@@ -1,9 +1,9 @@
 package co.backprop.engines.runner;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import co.backprop.contract.task.TaskOutput;
 import co.backprop.engines.generation.Decoder;
 import co.backprop.engines.generation.LanguageModel;
-import co.backprop.contract.task.TaskOutput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +17,12 @@ final class Generations {
    *     seed's example does); seq2seq models answer what they generated
    */
   static List<TaskOutput> generate(
-      LanguageModel model, HuggingFaceTokenizer tokenizer, List<GenerationInput> batch, boolean withPrompt) {
-    List<Decoder.Job> jobs = batch.stream().map(input -> new Decoder.Job(input.prompt(), input.parameters())).toList();
+      LanguageModel model,
+      HuggingFaceTokenizer tokenizer,
+      List<GenerationInput> batch,
+      boolean withPrompt) {
+    List<Decoder.Job> jobs =
+        batch.stream().map(input -> new Decoder.Job(input.prompt(), input.parameters())).toList();
     List<List<long[]>> generated = Decoder.generate(model, jobs);
     List<TaskOutput> outputs = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -32,7 +36,8 @@ final class Generations {
         }
         texts.add(tokenizer.decode(text, true));
       }
-      outputs.add(texts.size() == 1 ? new TaskOutput.Text(texts.get(0)) : new TaskOutput.Texts(texts));
+      outputs.add(
+          texts.size() == 1 ? new TaskOutput.Text(texts.get(0)) : new TaskOutput.Texts(texts));
     }
     return outputs;
   }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.function.Supplier;
 
 /**
- * A catalog model ready in this JVM, shared by its concurrent tasks: each task opens its own
- * {@link ModelRunner}; the weights underneath are not copied.
+ * A catalog model ready in this JVM, shared by its concurrent tasks: each task opens its own {@link
+ * ModelRunner}; the weights underneath are not copied.
  */
 public final class LoadedModel implements AutoCloseable {
   private final String device;

@@ -8,10 +8,10 @@ import java.util.function.Supplier;
 
 /**
  * The models loaded in this JVM. On a Spark executor every task asks here: the first loads, the
- * concurrent ones wait for it, later ones reuse it. Weights are keyed by their files, so the catalog
- * entries that run on the same files (MiniLM for vectorisation, zero-shot classification, emotion
- * and summaries) share one copy. Models stay loaded for the life of the JVM (an executor serves one
- * application) and are closed at shutdown.
+ * concurrent ones wait for it, later ones reuse it. Weights are keyed by their files, so the
+ * catalog entries that run on the same files (MiniLM for vectorisation, zero-shot classification,
+ * emotion and summaries) share one copy. Models stay loaded for the life of the JVM (an executor
+ * serves one application) and are closed at shutdown.
  */
 public final class ModelCache {
   private record WeightsKey(ModelSpec.Weights weights, RunnerOptions options) {}
@@ -23,7 +23,8 @@ public final class ModelCache {
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   // No shutdown hook closes the models: tasks may still be in a forward pass when the JVM is told
-  // to stop, and freeing a session under them crashes ONNX Runtime (seen: SIGSEGV). The OS frees it all.
+  // to stop, and freeing a session under them crashes ONNX Runtime (seen: SIGSEGV). The OS frees it
+  // all.
 
   private ModelCache() {}
 

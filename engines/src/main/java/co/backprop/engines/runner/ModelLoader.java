@@ -18,7 +18,9 @@ public final class ModelLoader {
 
   private ModelLoader() {}
 
-  /** The weights of a model: the expensive part, loaded once per JVM and shared (see ModelCache). */
+  /**
+   * The weights of a model: the expensive part, loaded once per JVM and shared (see ModelCache).
+   */
   public static TransformerModel loadWeights(ModelSpec spec, RunnerOptions options) {
     requireSupported(spec);
     return TransformerModel.load(spec, options);
@@ -31,52 +33,77 @@ public final class ModelLoader {
     return switch (spec.kind()) {
       case SENTENCE_EMBEDDING -> {
         Embedder embedder = new Embedder(spec, weights);
-        yield new LoadedModel(device, () -> new SentenceEmbeddingRunner(embedder, new EncoderPass(spec, weights)), embedder::close);
+        yield new LoadedModel(
+            device,
+            () -> new SentenceEmbeddingRunner(embedder, new EncoderPass(spec, weights)),
+            embedder::close);
       }
       case ZERO_SHOT_EMBEDDING -> {
         Embedder embedder = new Embedder(spec, weights);
         Map<String, float[]> labelVectors = new ConcurrentHashMap<>();
         yield new LoadedModel(
             device,
-            () -> new ZeroShotEmbeddingRunner(spec, embedder, new EncoderPass(spec, weights), labelVectors),
+            () ->
+                new ZeroShotEmbeddingRunner(
+                    spec, embedder, new EncoderPass(spec, weights), labelVectors),
             embedder::close);
       }
       case EXTRACTIVE_SUMMARY -> {
         Embedder embedder = new Embedder(spec, weights);
-        yield new LoadedModel(device, () -> new ExtractiveSummaryRunner(spec, embedder, new EncoderPass(spec, weights)), embedder::close);
+        yield new LoadedModel(
+            device,
+            () -> new ExtractiveSummaryRunner(spec, embedder, new EncoderPass(spec, weights)),
+            embedder::close);
       }
       case NLI_ZERO_SHOT -> {
         NliZeroShotRunner.Classes classes = NliZeroShotRunner.Classes.of(spec, weights.config());
         HuggingFaceTokenizer tokenizer =
-            weights.tokenizer(b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
-        yield new LoadedModel(
-            device, () -> new NliZeroShotRunner(spec, tokenizer, new EncoderPass(spec, weights), classes), tokenizer::close);
-      }
-      case SEQUENCE_CLASSIFICATION -> {
-        SequenceClassificationRunner.Labels labels = SequenceClassificationRunner.Labels.of(spec, weights.config());
-        HuggingFaceTokenizer tokenizer =
-            weights.tokenizer(b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
+            weights.tokenizer(
+                b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
         yield new LoadedModel(
             device,
-            () -> new SequenceClassificationRunner(spec, tokenizer, new EncoderPass(spec, weights), labels),
+            () -> new NliZeroShotRunner(spec, tokenizer, new EncoderPass(spec, weights), classes),
+            tokenizer::close);
+      }
+      case SEQUENCE_CLASSIFICATION -> {
+        SequenceClassificationRunner.Labels labels =
+            SequenceClassificationRunner.Labels.of(spec, weights.config());
+        HuggingFaceTokenizer tokenizer =
+            weights.tokenizer(
+                b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
+        yield new LoadedModel(
+            device,
+            () ->
+                new SequenceClassificationRunner(
+                    spec, tokenizer, new EncoderPass(spec, weights), labels),
             tokenizer::close);
       }
       case EXTRACTIVE_QA -> {
-        HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> ExtractiveQaRunner.configure(spec, b));
-        yield new LoadedModel(device, () -> new ExtractiveQaRunner(spec, tokenizer, new EncoderPass(spec, weights)), tokenizer::close);
+        HuggingFaceTokenizer tokenizer =
+            weights.tokenizer(b -> ExtractiveQaRunner.configure(spec, b));
+        yield new LoadedModel(
+            device,
+            () -> new ExtractiveQaRunner(spec, tokenizer, new EncoderPass(spec, weights)),
+            tokenizer::close);
       }
       case CAUSAL_LM -> {
-        HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> b.optTruncation(false).optAddSpecialTokens(false));
-        yield new LoadedModel(device, () -> new CausalLmRunner(spec, weights, tokenizer), tokenizer::close);
+        HuggingFaceTokenizer tokenizer =
+            weights.tokenizer(b -> b.optTruncation(false).optAddSpecialTokens(false));
+        yield new LoadedModel(
+            device, () -> new CausalLmRunner(spec, weights, tokenizer), tokenizer::close);
       }
       case SEQ2SEQ -> {
         HuggingFaceTokenizer tokenizer =
-            weights.tokenizer(b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
-        yield new LoadedModel(device, () -> new Seq2SeqRunner(spec, weights, tokenizer), tokenizer::close);
+            weights.tokenizer(
+                b -> b.optMaxLength(spec.intOption("maxLength", 512)).optTruncation(true));
+        yield new LoadedModel(
+            device, () -> new Seq2SeqRunner(spec, weights, tokenizer), tokenizer::close);
       }
       case CLIP -> {
-        HuggingFaceTokenizer tokenizer = weights.tokenizer(b -> b.optMaxLength(77).optTruncation(true));
-        yield new LoadedModel(device, () -> new ClipRunner(spec, weights, tokenizer), tokenizer::close);
+        HuggingFaceTokenizer tokenizer =
+            weights.tokenizer(b -> b.optMaxLength(77).optTruncation(true));
+        yield new LoadedModel(
+            device, () -> new ClipRunner(spec, weights, tokenizer), tokenizer::close);
       }
     };
   }
@@ -86,17 +113,24 @@ public final class ModelLoader {
     if (!spec.kind().tasks().contains(spec.task())) {
       throw new ModelException(
           ModelException.Kind.BAD_CATALOG,
-          "model " + spec.qualifiedName() + " is a " + spec.kind() + " model, which cannot answer " + spec.task());
+          "model "
+              + spec.qualifiedName()
+              + " is a "
+              + spec.kind()
+              + " model, which cannot answer "
+              + spec.task());
     }
     switch (spec.kind()) {
       case CAUSAL_LM -> {
         if (!spec.engine().equals("OnnxRuntime") && !spec.engine().equals("PyTorch")) {
-          throw unsupported(spec, "engine " + spec.engine() + " (causal-lm runs on OnnxRuntime or PyTorch)");
+          throw unsupported(
+              spec, "engine " + spec.engine() + " (causal-lm runs on OnnxRuntime or PyTorch)");
         }
       }
       default -> {
         if (!spec.engine().equals("OnnxRuntime")) {
-          throw unsupported(spec, "engine " + spec.engine() + " (" + spec.kind() + " runs on OnnxRuntime)");
+          throw unsupported(
+              spec, "engine " + spec.engine() + " (" + spec.kind() + " runs on OnnxRuntime)");
         }
       }
     }

@@ -10,8 +10,8 @@ import java.util.List;
  */
 public interface ModelRunner<P extends PreparedInput> extends AutoCloseable {
   /**
-   * Tokenises one request. Throws {@link co.backprop.contract.task.InvalidRequestException} when the
-   * request cannot be run by this model.
+   * Tokenises one request. Throws {@link co.backprop.contract.task.InvalidRequestException} when
+   * the request cannot be run by this model.
    */
   P prepare(SingleRequest request);
 

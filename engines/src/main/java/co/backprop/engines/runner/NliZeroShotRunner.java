@@ -1,12 +1,12 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.tensor.TensorOutputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,7 +39,8 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
     static Classes of(ModelSpec spec, JsonNode config) {
       int entailment = -1;
       int contradiction = -1;
-      for (Iterator<Map.Entry<String, JsonNode>> it = config.path("id2label").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = config.path("id2label").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         String label = entry.getValue().asText().toLowerCase(Locale.ROOT);
         if (label.startsWith("entail")) {
@@ -51,8 +52,11 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
       if (entailment < 0 || contradiction < 0) {
         throw new ModelException(
             ModelException.Kind.LOAD_FAILED,
-            "model " + spec.qualifiedName() + " is not an NLI model: its config.json id2label "
-                + config.path("id2label") + " has no entailment and contradiction labels");
+            "model "
+                + spec.qualifiedName()
+                + " is not an NLI model: its config.json id2label "
+                + config.path("id2label")
+                + " has no entailment and contradiction labels");
       }
       return new Classes(entailment, contradiction);
     }
@@ -64,7 +68,8 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
   private final String template;
   private final double threshold;
 
-  NliZeroShotRunner(ModelSpec spec, HuggingFaceTokenizer tokenizer, EncoderPass pass, Classes classes) {
+  NliZeroShotRunner(
+      ModelSpec spec, HuggingFaceTokenizer tokenizer, EncoderPass pass, Classes classes) {
     this.tokenizer = tokenizer;
     this.pass = pass;
     this.classes = classes;
@@ -78,7 +83,8 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
     List<EncodedText> pairs = new ArrayList<>(labels.labels().size());
     for (String label : labels.labels()) {
       Encoding encoding = tokenizer.encode(labels.text(), template.replace("{}", label));
-      pairs.add(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
+      pairs.add(
+          new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
     }
     return new Input(pairs, labels);
   }
@@ -100,7 +106,12 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
         entailment[i] = entail;
         probabilities[i] = LabelScores.softmax(new double[] {contradict, entail})[1];
       }
-      outputs.add(input.labels().output(input.labels().emotion() ? probabilities : LabelScores.softmax(entailment), threshold));
+      outputs.add(
+          input
+              .labels()
+              .output(
+                  input.labels().emotion() ? probabilities : LabelScores.softmax(entailment),
+                  threshold));
     }
     return outputs;
   }

@@ -9,7 +9,9 @@ import co.backprop.contract.task.TextRequest;
 final class Requests {
   private Requests() {}
 
-  /** The text of a text-only request (vectorisation, summarisation, emotion) or a classification. */
+  /**
+   * The text of a text-only request (vectorisation, summarisation, emotion) or a classification.
+   */
   static String text(SingleRequest request) {
     if (request instanceof TextRequest text) {
       return text.text();
@@ -28,6 +30,7 @@ final class Requests {
   }
 
   static IllegalArgumentException wrongKind(SingleRequest request) {
-    return new IllegalArgumentException("this model cannot run a " + request.getClass().getSimpleName());
+    return new IllegalArgumentException(
+        "this model cannot run a " + request.getClass().getSimpleName());
   }
 }

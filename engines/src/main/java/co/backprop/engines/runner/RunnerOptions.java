@@ -17,7 +17,8 @@ public record RunnerOptions(String device, int intraOpThreads) implements Serial
       throw new IllegalArgumentException("device must be cpu or gpu:N but got " + device);
     }
     if (intraOpThreads < 1) {
-      throw new IllegalArgumentException("intraOpThreads must be 1 or more but got " + intraOpThreads);
+      throw new IllegalArgumentException(
+          "intraOpThreads must be 1 or more but got " + intraOpThreads);
     }
   }
 

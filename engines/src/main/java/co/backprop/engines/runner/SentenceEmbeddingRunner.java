@@ -2,7 +2,6 @@ package co.backprop.engines.runner;
 
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.TaskOutput;
-import co.backprop.contract.task.TextRequest;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.TensorOutputs;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import co.backprop.contract.model.ModelException;
@@ -9,16 +8,17 @@ import co.backprop.contract.task.ClassificationRequest;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.tensor.TensorOutputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A fine-tuned classifier with fixed labels ({@code id2label} in its config.json), e.g. a GoEmotions
- * model. Multi-label models ({@code problem_type: multi_label_classification}) give each label a
- * sigmoid probability; single-label ones a softmax. Emotion answers the labels above the threshold;
- * text-classification answers the caller's labels, which must be among the model's (a softmax is
- * then taken over them alone, so they sum to 1).
+ * A fine-tuned classifier with fixed labels ({@code id2label} in its config.json), e.g. a
+ * GoEmotions model. Multi-label models ({@code problem_type: multi_label_classification}) give each
+ * label a sigmoid probability; single-label ones a softmax. Emotion answers the labels above the
+ * threshold; text-classification answers the caller's labels, which must be among the model's (a
+ * softmax is then taken over them alone, so they sum to 1).
  */
 public final class SequenceClassificationRunner implements ModelRunner<LabelledText> {
   /** The model's labels by logit index, and whether they are independent (multi-label). */
@@ -28,14 +28,17 @@ public final class SequenceClassificationRunner implements ModelRunner<LabelledT
       if (!id2label.isObject() || id2label.isEmpty()) {
         throw new ModelException(
             ModelException.Kind.LOAD_FAILED,
-            "model " + spec.qualifiedName() + " has no id2label in its config.json: its labels are unknown");
+            "model "
+                + spec.qualifiedName()
+                + " has no id2label in its config.json: its labels are unknown");
       }
       List<String> names = new ArrayList<>();
       for (int i = 0; i < id2label.size(); i++) {
         JsonNode label = id2label.get(Integer.toString(i));
         if (label == null) {
           throw new ModelException(
-              ModelException.Kind.LOAD_FAILED, "model " + spec.qualifiedName() + ": id2label has no label " + i);
+              ModelException.Kind.LOAD_FAILED,
+              "model " + spec.qualifiedName() + ": id2label has no label " + i);
         }
         names.add(label.asText());
       }
@@ -49,7 +52,8 @@ public final class SequenceClassificationRunner implements ModelRunner<LabelledT
   private final Labels labels;
   private final double threshold;
 
-  SequenceClassificationRunner(ModelSpec spec, HuggingFaceTokenizer tokenizer, EncoderPass pass, Labels labels) {
+  SequenceClassificationRunner(
+      ModelSpec spec, HuggingFaceTokenizer tokenizer, EncoderPass pass, Labels labels) {
     this.tokenizer = tokenizer;
     this.pass = pass;
     this.labels = labels;
@@ -64,17 +68,24 @@ public final class SequenceClassificationRunner implements ModelRunner<LabelledT
         String label = classification.labels().get(i);
         if (!labels.names().contains(label)) {
           throw new InvalidRequestException(
-              "labels[" + i + "]", "'" + label + "' is not a label of this model; its labels are " + String.join(", ", labels.names()));
+              "labels[" + i + "]",
+              "'"
+                  + label
+                  + "' is not a label of this model; its labels are "
+                  + String.join(", ", labels.names()));
         }
       }
     }
     Encoding encoding = tokenizer.encode(scores.text());
-    return new LabelledText(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()), scores);
+    return new LabelledText(
+        new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()),
+        scores);
   }
 
   @Override
   public List<TaskOutput> run(List<LabelledText> batch) {
-    TensorOutputs.Tensor logits = pass.forward(TokenBatch.pad(batch.stream().map(LabelledText::text).toList())).get("logits");
+    TensorOutputs.Tensor logits =
+        pass.forward(TokenBatch.pad(batch.stream().map(LabelledText::text).toList())).get("logits");
     int classes = logits.dimension(1);
     List<TaskOutput> outputs = new ArrayList<>(batch.size());
     for (int row = 0; row < batch.size(); row++) {

@@ -6,7 +6,8 @@ import java.util.List;
  * A micro-batch of tokenised texts, right-padded to its longest member: row-major {@code [rows,
  * length]} arrays as ONNX models take them (int64).
  */
-public record TokenBatch(int rows, int length, long[] inputIds, long[] attentionMask, long[] typeIds) {
+public record TokenBatch(
+    int rows, int length, long[] inputIds, long[] attentionMask, long[] typeIds) {
 
   public static TokenBatch pad(List<EncodedText> texts) {
     int length = 0;

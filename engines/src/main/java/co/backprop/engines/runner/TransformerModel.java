@@ -1,18 +1,18 @@
 package co.backprop.engines.runner;
 
-import co.backprop.engines.tensor.NamedTensorTranslator;
-import co.backprop.engines.tensor.TensorOutputs;
-import co.backprop.engines.tensor.TensorInputs;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.util.PairList;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
-import ai.djl.util.PairList;
 import co.backprop.contract.task.Json;
+import co.backprop.engines.tensor.NamedTensorTranslator;
+import co.backprop.engines.tensor.TensorInputs;
+import co.backprop.engines.tensor.TensorOutputs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +24,8 @@ import java.util.function.Consumer;
 /**
  * A model's weights on ONNX Runtime through DJL — one graph ({@code model}) or several ({@code
  * encoder}, {@code decoder}: every file of the catalog ending in .onnx) — loaded once per JVM and
- * shared by every kind and task that runs on the same files (MiniLM serves vectorisation,
- * zero-shot classification, emotion and summaries with one copy in memory).
+ * shared by every kind and task that runs on the same files (MiniLM serves vectorisation, zero-shot
+ * classification, emotion and summaries with one copy in memory).
  */
 public final class TransformerModel implements AutoCloseable {
   private final Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs;
@@ -34,7 +34,10 @@ public final class TransformerModel implements AutoCloseable {
   private final RunnerOptions options;
 
   private TransformerModel(
-      Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs, Map<String, Path> files, JsonNode config, RunnerOptions options) {
+      Map<String, ZooModel<TensorInputs, TensorOutputs>> graphs,
+      Map<String, Path> files,
+      JsonNode config,
+      RunnerOptions options) {
     this.graphs = graphs;
     this.files = files;
     this.config = config;
@@ -57,13 +60,19 @@ public final class TransformerModel implements AutoCloseable {
       graphs.values().forEach(ZooModel::close);
       throw new ModelException(
           ModelException.Kind.LOAD_FAILED,
-          "model " + spec.qualifiedName() + " could not be loaded from " + files.values() + ": " + e.getMessage(),
+          "model "
+              + spec.qualifiedName()
+              + " could not be loaded from "
+              + files.values()
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
 
   /** A graph on its engine: ONNX Runtime for .onnx files, PyTorch for TorchScript (.pt). */
-  private static ZooModel<TensorInputs, TensorOutputs> loadGraph(String engine, Path file, RunnerOptions options) throws Exception {
+  private static ZooModel<TensorInputs, TensorOutputs> loadGraph(
+      String engine, Path file, RunnerOptions options) throws Exception {
     Criteria.Builder<TensorInputs, TensorOutputs> criteria =
         Criteria.builder()
             .setTypes(TensorInputs.class, TensorOutputs.class)
@@ -73,7 +82,9 @@ public final class TransformerModel implements AutoCloseable {
             .optDevice(options.djlDevice())
             .optTranslator(new NamedTensorTranslator());
     if (engine.equals("OnnxRuntime")) {
-      criteria.optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads())).optOption("interOpNumThreads", "1");
+      criteria
+          .optOption("intraOpNumThreads", Integer.toString(options.intraOpThreads()))
+          .optOption("interOpNumThreads", "1");
     } else if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
       // PyTorch reads its thread counts once, when the engine starts.
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.intraOpThreads()));
@@ -96,7 +107,9 @@ public final class TransformerModel implements AutoCloseable {
       return Json.MAPPER.readTree(Files.readString(file));
     } catch (IOException e) {
       throw new ModelException(
-          ModelException.Kind.LOAD_FAILED, "model " + spec.qualifiedName() + ": " + file + " is not valid JSON", e);
+          ModelException.Kind.LOAD_FAILED,
+          "model " + spec.qualifiedName() + ": " + file + " is not valid JSON",
+          e);
     }
   }
 
@@ -108,7 +121,8 @@ public final class TransformerModel implements AutoCloseable {
     try {
       return builder.build();
     } catch (IOException e) {
-      throw new ModelException(ModelException.Kind.LOAD_FAILED, "cannot read " + files.get("tokenizer"), e);
+      throw new ModelException(
+          ModelException.Kind.LOAD_FAILED, "cannot read " + files.get("tokenizer"), e);
     }
   }
 
@@ -135,7 +149,9 @@ public final class TransformerModel implements AutoCloseable {
   private ZooModel<TensorInputs, TensorOutputs> graph(String role) {
     ZooModel<TensorInputs, TensorOutputs> graph = graphs.get(role);
     if (graph == null) {
-      throw new ModelException(ModelException.Kind.LOAD_FAILED, "the model has no '" + role + "' graph; it has " + graphs.keySet());
+      throw new ModelException(
+          ModelException.Kind.LOAD_FAILED,
+          "the model has no '" + role + "' graph; it has " + graphs.keySet());
     }
     return graph;
   }

@@ -6,7 +6,8 @@ public final class Vectors {
 
   public static double dot(float[] a, float[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException("vectors of " + a.length + " and " + b.length + " dimensions");
+      throw new IllegalArgumentException(
+          "vectors of " + a.length + " and " + b.length + " dimensions");
     }
     double dot = 0;
     for (int i = 0; i < a.length; i++) {

@@ -26,15 +26,19 @@ public final class ZeroShotEmbeddingRunner implements ModelRunner<LabelledText> 
   private final double threshold;
   private final boolean emotionPrompts;
 
-  /** @param labelVectors embeddings of templated labels, shared by the model's runners */
-  ZeroShotEmbeddingRunner(ModelSpec spec, Embedder embedder, EncoderPass pass, Map<String, float[]> labelVectors) {
+  /**
+   * @param labelVectors embeddings of templated labels, shared by the model's runners
+   */
+  ZeroShotEmbeddingRunner(
+      ModelSpec spec, Embedder embedder, EncoderPass pass, Map<String, float[]> labelVectors) {
     this.embedder = embedder;
     this.pass = pass;
     this.labelVectors = labelVectors;
     this.template = spec.option("template", "{}");
     this.scale = Double.parseDouble(spec.option("scale", "20"));
     this.threshold = Double.parseDouble(spec.option("threshold", "0.2"));
-    this.emotionPrompts = spec.task() == Task.EMOTION && Boolean.parseBoolean(spec.option("emotionPrompts", "true"));
+    this.emotionPrompts =
+        spec.task() == Task.EMOTION && Boolean.parseBoolean(spec.option("emotionPrompts", "true"));
   }
 
   @Override
@@ -73,7 +77,8 @@ public final class ZeroShotEmbeddingRunner implements ModelRunner<LabelledText> 
       return;
     }
     List<String> labels = List.copyOf(missing);
-    float[][] vectors = embedder.embed(pass, labels.stream().map(label -> embedder.encode(anchor(label))).toList());
+    float[][] vectors =
+        embedder.embed(pass, labels.stream().map(label -> embedder.encode(anchor(label))).toList());
     if (labelVectors.size() > 100_000) {
       labelVectors.clear(); // callers with ever-new labels must not grow the cache without bound
     }

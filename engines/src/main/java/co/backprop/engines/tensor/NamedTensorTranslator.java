@@ -13,7 +13,8 @@ import java.util.Map;
  * translator of every kind, which each builds the inputs its graph takes (ONNX Runtime matches
  * inputs by name).
  */
-public final class NamedTensorTranslator implements NoBatchifyTranslator<TensorInputs, TensorOutputs> {
+public final class NamedTensorTranslator
+    implements NoBatchifyTranslator<TensorInputs, TensorOutputs> {
   @Override
   public NDList processInput(TranslatorContext context, TensorInputs inputs) {
     NDManager manager = context.getNDManager();
@@ -39,7 +40,9 @@ public final class NamedTensorTranslator implements NoBatchifyTranslator<TensorI
   public TensorOutputs processOutput(TranslatorContext context, NDList outputs) {
     TensorOutputs result = new TensorOutputs();
     for (NDArray output : outputs) {
-      result.put(output.getName(), new TensorOutputs.Tensor(output.toFloatArray(), output.getShape().getShape()));
+      result.put(
+          output.getName(),
+          new TensorOutputs.Tensor(output.toFloatArray(), output.getShape().getShape()));
     }
     return result;
   }

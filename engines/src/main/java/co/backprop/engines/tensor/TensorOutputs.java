@@ -34,7 +34,11 @@ public final class TensorOutputs {
   public Tensor require(String name) {
     Tensor tensor = byName.get(name);
     if (tensor == null) {
-      throw new IllegalStateException("the model has no output '" + name + "'; its outputs are " + List.copyOf(byName.keySet()));
+      throw new IllegalStateException(
+          "the model has no output '"
+              + name
+              + "'; its outputs are "
+              + List.copyOf(byName.keySet()));
     }
     return tensor;
   }

@@ -11,14 +11,20 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The models the catalog bundles are in the engines' classpath: every English text default but QA runs offline. */
+/**
+ * The models the catalog bundles are in the engines' classpath: every English text default but QA
+ * runs offline.
+ */
 class BundledModelsTest {
   @TempDir Path store;
 
   @Test
   void everyEnglishTextDefaultButQaIsInstalledOutOfTheBox() {
     ModelCatalog catalog = ModelCatalog.bundled(new ModelStore(store));
-    for (Task task : new Task[] {Task.TEXT_VECTORISATION, Task.TEXT_CLASSIFICATION, Task.EMOTION, Task.SUMMARISATION}) {
+    for (Task task :
+        new Task[] {
+          Task.TEXT_VECTORISATION, Task.TEXT_CLASSIFICATION, Task.EMOTION, Task.SUMMARISATION
+        }) {
       ModelSpec spec = catalog.resolve(task, "english");
       assertThat(ModelFiles.isInstalled(spec)).as(task.apiName()).isTrue();
     }

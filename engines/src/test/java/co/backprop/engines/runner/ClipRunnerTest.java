@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * label word: red (1,0,0), blue (0,0,1), ...). Images are real PNG and JPEG files made here.
  */
 class ClipRunnerTest {
-  private static String encode(Color color, String format, int width, int height) throws IOException {
+  private static String encode(Color color, String format, int width, int height)
+      throws IOException {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D graphics = image.createGraphics();
     graphics.setColor(color);
@@ -37,7 +38,9 @@ class ClipRunnerTest {
   }
 
   private static List<TaskOutput> run(ImageClassificationRequest... requests) {
-    try (ClipRunner runner = Fixtures.runner(Fixtures.spec(Task.IMAGE_CLASSIFICATION, "clip-tiny", ModelKind.CLIP, Map.of()))) {
+    try (ClipRunner runner =
+        Fixtures.runner(
+            Fixtures.spec(Task.IMAGE_CLASSIFICATION, "clip-tiny", ModelKind.CLIP, Map.of()))) {
       return runner.run(List.of(requests).stream().map(runner::prepare).toList());
     }
   }
@@ -51,7 +54,8 @@ class ClipRunnerTest {
     String purple = "data:image/png;base64," + encode(new Color(200, 0, 180), "png", 64, 48);
     String red = encode(Color.RED, "jpg", 300, 200);
     List<TaskOutput> outputs =
-        run(new ImageClassificationRequest(purple, List.of("red", "blue"), null),
+        run(
+            new ImageClassificationRequest(purple, List.of("red", "blue"), null),
             new ImageClassificationRequest(red, List.of("green", "red", "blue"), null));
 
     double redLogit = 10 * normalised(200, 0);
@@ -63,18 +67,21 @@ class ClipRunnerTest {
     Map<String, Double> second = ((TaskOutput.Probabilities) outputs.get(1)).values();
     assertThat(second.keySet()).containsExactly("green", "red", "blue");
     assertThat(second.get("red")).isGreaterThan(0.999);
-    assertThat(second.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+    assertThat(second.values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.0, within(1e-9));
   }
 
   @Test
   void anImageThatCannotBeDecodedIsAnErrorNamingTheField() {
-    assertThatThrownBy(() -> run(new ImageClassificationRequest("not base64 at all!", List.of("red"), null)))
+    assertThatThrownBy(
+            () -> run(new ImageClassificationRequest("not base64 at all!", List.of("red"), null)))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageStartingWith("image: is not valid base64");
     String text = Base64.getEncoder().encodeToString("just some text".getBytes());
     assertThatThrownBy(() -> run(new ImageClassificationRequest(text, List.of("red"), null)))
         .hasMessage("image: is not a PNG or JPEG image (14 bytes that no image reader knows)");
-    assertThatThrownBy(() -> run(new ImageClassificationRequest("data:image/png,abc", List.of("red"), null)))
+    assertThatThrownBy(
+            () -> run(new ImageClassificationRequest("data:image/png,abc", List.of("red"), null)))
         .hasMessage("image: is a data URL but not a base64 one (data:image/png;base64,...)");
   }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExtractiveQaRunnerTest {
   private static String answer(Map<String, String> options, QaRequest request) {
-    try (ExtractiveQaRunner runner = Fixtures.runner(Fixtures.spec(Task.QA, "qa-tiny", ModelKind.EXTRACTIVE_QA, options))) {
+    try (ExtractiveQaRunner runner =
+        Fixtures.runner(Fixtures.spec(Task.QA, "qa-tiny", ModelKind.EXTRACTIVE_QA, options))) {
       return ((TaskOutput.Answer) runner.run(List.of(runner.prepare(request))).get(0)).value();
     }
   }
@@ -28,14 +29,16 @@ class ExtractiveQaRunnerTest {
 
   @Test
   void picksTheBestSpanAndKeepsTheContextsCase() {
-    assertThat(answer("What is the meaning of life?", "The meaning of life is 42.")).isEqualTo("42"); // 8 > 2
+    assertThat(answer("What is the meaning of life?", "The meaning of life is 42."))
+        .isEqualTo("42"); // 8 > 2
     // london..london 5.5 beats sally..london 4.5
     assertThat(answer("Where does Sally live?", "Sally lives in London")).isEqualTo("London");
   }
 
   @Test
   void answersUnknownWhenNoSpanBeatsTheNoAnswerScore() {
-    assertThat(answer("What is the meaning of life?", "The meaning of life is unclear.")).isEqualTo("unknown");
+    assertThat(answer("What is the meaning of life?", "The meaning of life is unclear."))
+        .isEqualTo("unknown");
     // The question's own 42 is not an answer: only context tokens are.
     assertThat(answer("Is it 42?", "The meaning of life is unclear.")).isEqualTo("unknown");
   }
@@ -51,9 +54,16 @@ class ExtractiveQaRunnerTest {
   @Test
   void theConversationSoFarGoesBeforeTheQuestion() {
     QaRequest request =
-        new QaRequest("Where does Sally live?", "Sally lives in London", List.of("Where did Sally go to school?"), List.of("Paris"), null);
-    assertThat(ExtractiveQaRunner.conversation(request)).isEqualTo("Where did Sally go to school? Paris Where does Sally live?");
-    assertThat(answer(Map.of(), request)).isEqualTo("London"); // paris and school are question tokens here
+        new QaRequest(
+            "Where does Sally live?",
+            "Sally lives in London",
+            List.of("Where did Sally go to school?"),
+            List.of("Paris"),
+            null);
+    assertThat(ExtractiveQaRunner.conversation(request))
+        .isEqualTo("Where did Sally go to school? Paris Where does Sally live?");
+    assertThat(answer(Map.of(), request))
+        .isEqualTo("London"); // paris and school are question tokens here
   }
 
   @Test
@@ -61,7 +71,12 @@ class ExtractiveQaRunnerTest {
     String context = "I went to school. My name is Sally. ".repeat(4) + "Maybe 42.";
     QaRequest request = new QaRequest("What?", context, null, null, null);
     try (ExtractiveQaRunner runner =
-        Fixtures.runner(Fixtures.spec(Task.QA, "qa-tiny", ModelKind.EXTRACTIVE_QA, Map.of("maxLength", "16", "stride", "4")))) {
+        Fixtures.runner(
+            Fixtures.spec(
+                Task.QA,
+                "qa-tiny",
+                ModelKind.EXTRACTIVE_QA,
+                Map.of("maxLength", "16", "stride", "4")))) {
       ExtractiveQaRunner.Input input = runner.prepare(request);
       assertThat(input.windows().size()).isGreaterThan(3);
       assertThat(((TaskOutput.Answer) runner.run(List.of(input)).get(0)).value()).isEqualTo("42");

@@ -9,15 +9,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The tiny models of src/test/resources/fixtures (made by src/test/fixtures/make_fixtures.py):
- * same input and output names as the public exports, logits computable by hand from its tables.
+ * The tiny models of src/test/resources/fixtures (made by src/test/fixtures/make_fixtures.py): same
+ * input and output names as the public exports, logits computable by hand from its tables.
  */
 final class Fixtures {
   private Fixtures() {}
 
   static Path folder(String name) {
     try {
-      return Path.of(Fixtures.class.getResource("/fixtures/" + name + "/tokenizer.json").toURI()).getParent();
+      return Path.of(Fixtures.class.getResource("/fixtures/" + name + "/tokenizer.json").toURI())
+          .getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -35,7 +36,17 @@ final class Fixtures {
     files.put("tokenizer", "tokenizer.json");
     files.put("config", "config.json");
     String engine = torchScript ? "PyTorch" : "OnnxRuntime";
-    return new ModelSpec(task, fixture, kind, engine, "fixture", fixture, folder(fixture).toString(), files, options, "");
+    return new ModelSpec(
+        task,
+        fixture,
+        kind,
+        engine,
+        "fixture",
+        fixture,
+        folder(fixture).toString(),
+        files,
+        options,
+        "");
   }
 
   /** A runner of the fixture, from the JVM's model cache as a Spark task would get it. */

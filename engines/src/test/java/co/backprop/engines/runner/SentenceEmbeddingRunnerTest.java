@@ -24,7 +24,9 @@ class SentenceEmbeddingRunnerTest {
   @BeforeAll
   static void load() {
     ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
-    runner = (SentenceEmbeddingRunner) ModelCache.get(english, RunnerOptions.cpu(1), () -> {}).newRunner();
+    runner =
+        (SentenceEmbeddingRunner)
+            ModelCache.get(english, RunnerOptions.cpu(1), () -> {}).newRunner();
   }
 
   @AfterAll
@@ -33,7 +35,8 @@ class SentenceEmbeddingRunnerTest {
   }
 
   private static List<float[]> embed(String... texts) {
-    List<EncodedText> batch = java.util.Arrays.stream(texts).map(SentenceEmbeddingRunnerTest::encode).toList();
+    List<EncodedText> batch =
+        java.util.Arrays.stream(texts).map(SentenceEmbeddingRunnerTest::encode).toList();
     return runner.run(batch).stream().map(o -> ((TaskOutput.Vector) o).values()).toList();
   }
 
@@ -62,7 +65,11 @@ class SentenceEmbeddingRunnerTest {
   @Test
   void paddingInABatchDoesNotChangeAVector() {
     float[] alone = embed(WEATHER).get(0);
-    float[] padded = embed(WEATHER, "A much longer sentence that makes the batch pad the first one by many tokens.").get(0);
+    float[] padded =
+        embed(
+                WEATHER,
+                "A much longer sentence that makes the batch pad the first one by many tokens.")
+            .get(0);
     assertThat(Vectors.cosine(alone, padded)).isCloseTo(1.0, within(1e-5));
   }
 

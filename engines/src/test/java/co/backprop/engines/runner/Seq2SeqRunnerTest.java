@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * answer is whichever city the source names: the decoder reads the encoder.
  */
 class Seq2SeqRunnerTest {
-  private static List<TaskOutput> run(Task task, Map<String, String> options, SingleRequest... requests) {
-    try (Seq2SeqRunner runner = Fixtures.runner(Fixtures.spec(task, "seq2seq-tiny", ModelKind.SEQ2SEQ, options))) {
+  private static List<TaskOutput> run(
+      Task task, Map<String, String> options, SingleRequest... requests) {
+    try (Seq2SeqRunner runner =
+        Fixtures.runner(Fixtures.spec(task, "seq2seq-tiny", ModelKind.SEQ2SEQ, options))) {
       return runner.run(Arrays.stream(requests).map(runner::prepare).toList());
     }
   }
@@ -33,10 +35,17 @@ class Seq2SeqRunnerTest {
   @Test
   void answersWhatTheSourceSaysAndOnlyWhatItGenerated() {
     List<TaskOutput> outputs =
-        run(Task.TEXT_GENERATION, Map.of(),
-            new GenerationRequest("c: sally lives in london q: where does sally live ?", greedy(), null),
-            new GenerationRequest("c: sally lives in paris q: where does sally live ?", greedy(), null),
-            new GenerationRequest("where does sally live ?", new GenerationParameters(null, null, null, null, null, null, null, 2, 2, null), null));
+        run(
+            Task.TEXT_GENERATION,
+            Map.of(),
+            new GenerationRequest(
+                "c: sally lives in london q: where does sally live ?", greedy(), null),
+            new GenerationRequest(
+                "c: sally lives in paris q: where does sally live ?", greedy(), null),
+            new GenerationRequest(
+                "where does sally live ?",
+                new GenerationParameters(null, null, null, null, null, null, null, 2, 2, null),
+                null));
     assertThat(outputs.get(0)).isEqualTo(new TaskOutput.Text("london"));
     assertThat(outputs.get(1)).isEqualTo(new TaskOutput.Text("paris"));
     // No city in the source: both at 0.5, beam search returns both, london first (tie: lower id).
@@ -45,7 +54,11 @@ class Seq2SeqRunnerTest {
 
   @Test
   void summarisesWithTheCatalogsPrefixAndDecodingOptions() {
-    List<TaskOutput> outputs = run(Task.SUMMARISATION, Map.of("prefix", "c: ", "numBeams", "2"), new TextRequest("sally lives in paris", null));
+    List<TaskOutput> outputs =
+        run(
+            Task.SUMMARISATION,
+            Map.of("prefix", "c: ", "numBeams", "2"),
+            new TextRequest("sally lives in paris", null));
     assertThat(outputs).containsExactly(new TaskOutput.Text("paris"));
   }
 }

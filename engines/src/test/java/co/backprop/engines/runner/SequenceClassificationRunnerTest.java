@@ -22,7 +22,12 @@ import org.junit.jupiter.api.Test;
 class SequenceClassificationRunnerTest {
   private static List<TaskOutput> run(Task task, SingleRequest... requests) {
     try (SequenceClassificationRunner runner =
-        Fixtures.runner(Fixtures.spec(task, "sequence-classification-tiny", ModelKind.SEQUENCE_CLASSIFICATION, Map.of()))) {
+        Fixtures.runner(
+            Fixtures.spec(
+                task,
+                "sequence-classification-tiny",
+                ModelKind.SEQUENCE_CLASSIFICATION,
+                Map.of()))) {
       return runner.run(java.util.Arrays.stream(requests).map(runner::prepare).toList());
     }
   }
@@ -34,7 +39,11 @@ class SequenceClassificationRunnerTest {
   @Test
   void emotionAnswersTheLabelsAboveOneHalfStrongestFirst() {
     List<TaskOutput> outputs =
-        run(Task.EMOTION, new TextRequest("Happy and sad", null), new TextRequest("hello", null), new TextRequest("sad, happy, sad", null));
+        run(
+            Task.EMOTION,
+            new TextRequest("Happy and sad", null),
+            new TextRequest("hello", null),
+            new TextRequest("sad, happy, sad", null));
     // happy and sad: (1, -3, 0.5, -1.8) → joy 0.73, sadness 0.62 above 0.5.
     assertThat(outputs.get(0)).isEqualTo(new TaskOutput.Text("joy, sadness"));
     // hello: only [CLS] → neutral sigmoid(0.2) = 0.55, the rest exactly 0.5 (not above).
@@ -46,7 +55,11 @@ class SequenceClassificationRunnerTest {
   @Test
   void classificationAnswersTheCallersLabelsWithTheirSigmoids() {
     TaskOutput.Probabilities output =
-        (TaskOutput.Probabilities) run(Task.TEXT_CLASSIFICATION, new ClassificationRequest("My product broke", List.of("anger", "joy"), null)).get(0);
+        (TaskOutput.Probabilities)
+            run(
+                    Task.TEXT_CLASSIFICATION,
+                    new ClassificationRequest("My product broke", List.of("anger", "joy"), null))
+                .get(0);
     assertThat(output.values().keySet()).containsExactly("anger", "joy");
     assertThat(output.values().get("anger")).isCloseTo(sigmoid(1), within(1e-6));
     assertThat(output.values().get("joy")).isCloseTo(sigmoid(-1), within(1e-6));
@@ -55,11 +68,20 @@ class SequenceClassificationRunnerTest {
   @Test
   void aLabelTheModelDoesNotKnowIsAnErrorNamingIt() {
     SequenceClassificationRunner runner =
-        Fixtures.runner(Fixtures.spec(Task.TEXT_CLASSIFICATION, "sequence-classification-tiny", ModelKind.SEQUENCE_CLASSIFICATION, Map.of()));
+        Fixtures.runner(
+            Fixtures.spec(
+                Task.TEXT_CLASSIFICATION,
+                "sequence-classification-tiny",
+                ModelKind.SEQUENCE_CLASSIFICATION,
+                Map.of()));
     try (runner) {
-      assertThatThrownBy(() -> runner.prepare(new ClassificationRequest("x", List.of("joy", "furniture"), null)))
+      assertThatThrownBy(
+              () ->
+                  runner.prepare(new ClassificationRequest("x", List.of("joy", "furniture"), null)))
           .isInstanceOf(InvalidRequestException.class)
-          .hasMessage("labels[1]: 'furniture' is not a label of this model; its labels are joy, anger, sadness, neutral");
+          .hasMessage(
+              "labels[1]: 'furniture' is not a label of this model; its labels are joy, anger,"
+                  + " sadness, neutral");
     }
   }
 }

@@ -13,9 +13,9 @@ import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskOutput;
 import co.backprop.contract.task.TextRequest;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,19 +44,27 @@ class ZeroShotAndSummaryTest {
   void theSeedsClassificationExampleGoesToProductIssue() {
     ModelSpec spec = english(Task.TEXT_CLASSIFICATION, ModelKind.ZERO_SHOT_EMBEDDING);
     TaskOutput.Probabilities output =
-        (TaskOutput.Probabilities) run(spec, new ClassificationRequest("I am really mad because my product broke.",
-            List.of("product issue", "furniture", "space"), null)).get(0);
+        (TaskOutput.Probabilities)
+            run(
+                    spec,
+                    new ClassificationRequest(
+                        "I am really mad because my product broke.",
+                        List.of("product issue", "furniture", "space"),
+                        null))
+                .get(0);
     System.out.println("zero-shot by similarity: " + output.values());
     assertThat(output.values().keySet()).containsExactly("product issue", "furniture", "space");
     assertThat(output.values().get("product issue")).isGreaterThan(0.9);
-    assertThat(output.values().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+    assertThat(output.values().values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.0, within(1e-9));
   }
 
   @Test
   void emotionsComeOutStrongestFirstFromTheSeedsList() {
     ModelSpec spec = english(Task.EMOTION, ModelKind.ZERO_SHOT_EMBEDDING);
     List<TaskOutput> outputs =
-        run(spec,
+        run(
+            spec,
             new TextRequest("I hope this works", null),
             new TextRequest("I'll be most upset if things go wrong", null),
             new TextRequest("Thank you so much for your help!", null),
@@ -66,10 +74,22 @@ class ZeroShotAndSummaryTest {
             new TextRequest("I miss my grandmother so much since she passed away.", null),
             new TextRequest("Could you explain how this works?", null));
     System.out.println("zero-shot emotions: " + outputs);
-    assertThat(outputs).extracting(ZeroShotAndSummaryTest::strongest)
-        .containsExactly("optimism", "sadness", "gratitude", "anger", "neutral", "surprise", "grief", "confusion");
-    assertThat(outputs).allSatisfy(output ->
-        assertThat(EmotionLabels.ALL).containsAll(List.of(((TaskOutput.Text) output).value().split(", "))));
+    assertThat(outputs)
+        .extracting(ZeroShotAndSummaryTest::strongest)
+        .containsExactly(
+            "optimism",
+            "sadness",
+            "gratitude",
+            "anger",
+            "neutral",
+            "surprise",
+            "grief",
+            "confusion");
+    assertThat(outputs)
+        .allSatisfy(
+            output ->
+                assertThat(EmotionLabels.ALL)
+                    .containsAll(List.of(((TaskOutput.Text) output).value().split(", "))));
   }
 
   @Test
@@ -82,7 +102,8 @@ class ZeroShotAndSummaryTest {
             + "My colleague had soup for lunch. "
             + "Until then, owners are advised to charge the phone only while awake.";
     ModelSpec spec = english(Task.SUMMARISATION, ModelKind.EXTRACTIVE_SUMMARY);
-    List<TaskOutput> outputs = run(spec, new TextRequest(text, null), new TextRequest("Only one sentence here.", null));
+    List<TaskOutput> outputs =
+        run(spec, new TextRequest(text, null), new TextRequest("Only one sentence here.", null));
     String summary = ((TaskOutput.Text) outputs.get(0)).value();
     System.out.println("summary: " + summary);
     List<String> sentences = ExtractiveSummaryRunner.sentences(text);

@@ -14,30 +14,55 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serves the Backprop API over HTTP; task calls and /jobs run on workers that share the job store.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serves the Backprop API over HTTP; task calls and /jobs run on workers that share the job"
+            + " store.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOptions location;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--sync-wait", defaultValue = "30", description = "Seconds a task endpoint waits before answering 202 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sync-wait",
+      defaultValue = "30",
+      description =
+          "Seconds a task endpoint waits before answering 202 (default: ${DEFAULT-VALUE}).")
   double syncWait;
 
-  @Option(names = "--max-body-mb", defaultValue = "20", description = "Largest task or job body (default: ${DEFAULT-VALUE} MB).")
+  @Option(
+      names = "--max-body-mb",
+      defaultValue = "20",
+      description = "Largest task or job body (default: ${DEFAULT-VALUE} MB).")
   long maxBodyMb;
 
-  @Option(names = "--max-upload-mb", defaultValue = "5120", description = "Largest model zip (default: ${DEFAULT-VALUE} MB).")
+  @Option(
+      names = "--max-upload-mb",
+      defaultValue = "5120",
+      description = "Largest model zip (default: ${DEFAULT-VALUE} MB).")
   long maxUploadMb;
 
-  @Option(names = "--allow-path", description = "A local folder jobs may read and write (repeatable; the data folder's files/ always).")
+  @Option(
+      names = "--allow-path",
+      description =
+          "A local folder jobs may read and write (repeatable; the data folder's files/ always).")
   List<Path> allowedPaths = new ArrayList<>();
 
-  @Option(names = "--no-worker", description = "Do not start a local worker (start them with bin/backprop worker).")
+  @Option(
+      names = "--no-worker",
+      description = "Do not start a local worker (start them with bin/backprop worker).")
   boolean noWorker;
 
-  @Option(names = "--hadoop", description = "A Hadoop setting for reading job outputs, e.g. --hadoop fs.s3a.endpoint=http://...")
+  @Option(
+      names = "--hadoop",
+      description =
+          "A Hadoop setting for reading job outputs, e.g. --hadoop fs.s3a.endpoint=http://...")
   Map<String, String> hadoopSettings = new LinkedHashMap<>();
 
   @Override
@@ -52,18 +77,35 @@ final class ServeCommand implements Callable<Integer> {
       if (location.store != null) {
         worker.addAll(List.of("--store", location.store));
       }
-      hadoopSettings.forEach((key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
+      hadoopSettings.forEach(
+          (key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
     }
     FrontDoorConfig config =
-        new FrontDoorConfig(data, location.store, port, Duration.ofMillis((long) (syncWait * 1000)), maxBodyMb << 20, maxUploadMb << 20,
-            roots, worker, hadoopSettings);
+        new FrontDoorConfig(
+            data,
+            location.store,
+            port,
+            Duration.ofMillis((long) (syncWait * 1000)),
+            maxBodyMb << 20,
+            maxUploadMb << 20,
+            roots,
+            worker,
+            hadoopSettings);
     FrontDoor frontDoor = FrontDoor.start(config);
-    System.out.println("front door listening on http://localhost:" + frontDoor.port() + " (data in " + config.data() + ")");
+    System.out.println(
+        "front door listening on http://localhost:"
+            + frontDoor.port()
+            + " (data in "
+            + config.data()
+            + ")");
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      frontDoor.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  frontDoor.close();
+                  stopped.countDown();
+                }));
     stopped.await();
     return 0;
   }

@@ -11,17 +11,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "usage", mixinStandardHelpOptions = true, subcommands = {UsageCommand.Import.class})
+@Command(
+    name = "usage",
+    mixinStandardHelpOptions = true,
+    subcommands = {UsageCommand.Import.class})
 final class UsageCommand {
-  @Command(name = "import", mixinStandardHelpOptions = true,
-      description = "Bills the usage of a job's output (bin/backprop job, spark-submit) to the ledger; importing twice counts once.")
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description =
+          "Bills the usage of a job's output (bin/backprop job, spark-submit) to the ledger;"
+              + " importing twice counts once.")
   static final class Import implements Callable<Integer> {
-    @Parameters(paramLabel = "OUTPUT", description = "The job's output folder, local or s3a:// (summary.json, or v0001/... runs of --incremental).")
+    @Parameters(
+        paramLabel = "OUTPUT",
+        description =
+            "The job's output folder, local or s3a:// (summary.json, or v0001/... runs of"
+                + " --incremental).")
     String output;
 
     @Mixin StoreOptions location;
 
-    @Option(names = "--hadoop", description = "A Hadoop setting for reading the output, e.g. --hadoop fs.s3a.endpoint=http://...")
+    @Option(
+        names = "--hadoop",
+        description =
+            "A Hadoop setting for reading the output, e.g. --hadoop fs.s3a.endpoint=http://...")
     Map<String, String> hadoopSettings = new LinkedHashMap<>();
 
     @Override
@@ -30,8 +44,11 @@ final class UsageCommand {
       hadoopSettings.forEach(hadoop::set);
       try (Store store = location.open()) {
         for (UsageImport.Imported imported : UsageImport.of(store.ledger(), output, hadoop)) {
-          System.out.printf("imported %d usage rows from %s (%d already counted)%n", imported.rows() - imported.alreadyCounted(),
-              imported.source(), imported.alreadyCounted());
+          System.out.printf(
+              "imported %d usage rows from %s (%d already counted)%n",
+              imported.rows() - imported.alreadyCounted(),
+              imported.source(),
+              imported.alreadyCounted());
         }
       }
       return 0;

@@ -1,6 +1,8 @@
 package co.backprop.frontdoor.http;
 
-/** An answer other than 200: its status and the message of the JSON body {@code {"message": ...}}. */
+/**
+ * An answer other than 200: its status and the message of the JSON body {@code {"message": ...}}.
+ */
 public final class ApiException extends RuntimeException {
   private final int status;
   private final boolean bareString;
@@ -19,7 +21,10 @@ public final class ApiException extends RuntimeException {
     return status;
   }
 
-  /** Whether the body is the message as a JSON string (the seed's ModelResponse404) rather than {"message"}. */
+  /**
+   * Whether the body is the message as a JSON string (the seed's ModelResponse404) rather than
+   * {"message"}.
+   */
   public boolean bareString() {
     return bareString;
   }

@@ -22,7 +22,10 @@ public final class ApiKeys {
     if (key == null || key.isBlank()) {
       throw new ApiException(401, "x-api-key: an API key is required");
     }
-    String account = accounts.forKey(key.trim()).orElseThrow(() -> new ApiException(401, "x-api-key: unknown API key"));
+    String account =
+        accounts
+            .forKey(key.trim())
+            .orElseThrow(() -> new ApiException(401, "x-api-key: unknown API key"));
     ctx.attribute(ACCOUNT, account);
   }
 

@@ -23,7 +23,9 @@ final class Bodies {
 
   static void send(Context ctx, int status, Object value) {
     try {
-      ctx.status(status).contentType("application/json").result(Json.MAPPER.writeValueAsString(value));
+      ctx.status(status)
+          .contentType("application/json")
+          .result(Json.MAPPER.writeValueAsString(value));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

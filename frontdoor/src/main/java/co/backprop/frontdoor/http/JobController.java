@@ -3,8 +3,8 @@ package co.backprop.frontdoor.http;
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
-import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.job.JobStatus;
+import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.store.Store;
@@ -20,10 +20,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** /jobs: submit a job over an input (or inline request lines), watch it, read its results, cancel it. */
+/**
+ * /jobs: submit a job over an input (or inline request lines), watch it, read its results, cancel
+ * it.
+ */
 public final class JobController {
   private static final Set<String> FIELDS =
-      new TreeSet<>(Set.of("task", "model", "input", "requests", "output", "format", "output_format", "map", "set", "id_col"));
+      new TreeSet<>(
+          Set.of(
+              "task",
+              "model",
+              "input",
+              "requests",
+              "output",
+              "format",
+              "output_format",
+              "map",
+              "set",
+              "id_col"));
 
   private final Store store;
   private final JobQueue queue;
@@ -31,7 +45,8 @@ public final class JobController {
   private final Results results;
   private final List<Path> allowedRoots;
 
-  public JobController(Store store, JobQueue queue, Models models, Results results, List<Path> allowedRoots) {
+  public JobController(
+      Store store, JobQueue queue, Models models, Results results, List<Path> allowedRoots) {
     this.store = store;
     this.queue = queue;
     this.models = models;
@@ -39,37 +54,65 @@ public final class JobController {
     this.allowedRoots = allowedRoots;
   }
 
-  /** Parses the body into a typed batch spec (400 naming the field otherwise), writes inline requests, queues it. */
+  /**
+   * Parses the body into a typed batch spec (400 naming the field otherwise), writes inline
+   * requests, queues it.
+   */
   public void submit(Context ctx) {
     String account = ApiKeys.account(ctx);
     JsonNode body = Bodies.json(ctx);
     if (!body.isObject()) {
-      throw ApiException.badRequest("body: must be a JSON object {task, model, input or requests, output}");
+      throw ApiException.badRequest(
+          "body: must be a JSON object {task, model, input or requests, output}");
     }
-    body.fieldNames().forEachRemaining(field -> {
-      if (!FIELDS.contains(field)) {
-        throw ApiException.badRequest(field + ": is not a field of a job; fields: " + String.join(", ", FIELDS));
-      }
-    });
+    body.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!FIELDS.contains(field)) {
+                throw ApiException.badRequest(
+                    field + ": is not a field of a job; fields: " + String.join(", ", FIELDS));
+              }
+            });
     String id = JobQueue.newId();
     Task task = task(body);
-    TableSpec table = TableSpec.orNone(task, text(body, "model"), strings(body, "map"), values(body, "set"), text(body, "id_col"));
+    TableSpec table =
+        TableSpec.orNone(
+            task,
+            text(body, "model"),
+            strings(body, "map"),
+            values(body, "set"),
+            text(body, "id_col"));
     if (table != null) {
       models.requireCallable(account, table.task(), table.model());
     }
     List<String> requests = requestLines(body);
     String inputPath = text(body, "input");
     if ((requests == null) == (inputPath == null)) {
-      throw ApiException.badRequest("input: give either input (a JSON-lines or Parquet file) or requests (inline request lines)");
+      throw ApiException.badRequest(
+          "input: give either input (a JSON-lines or Parquet file) or requests (inline request"
+              + " lines)");
     }
     if (requests != null && table != null) {
-      throw ApiException.badRequest("requests: inline requests are request lines, which name their task; drop task");
+      throw ApiException.badRequest(
+          "requests: inline requests are request lines, which name their task; drop task");
     }
-    String input = requests != null ? queue.folder(id).resolve("input.jsonl").toString() : allowed("input", inputPath, true);
-    String output = body.hasNonNull("output") ? allowed("output", text(body, "output"), false) : queue.defaultOutput(id);
+    String input =
+        requests != null
+            ? queue.folder(id).resolve("input.jsonl").toString()
+            : allowed("input", inputPath, true);
+    String output =
+        body.hasNonNull("output")
+            ? allowed("output", text(body, "output"), false)
+            : queue.defaultOutput(id);
     DataFormat outputFormat = format(body, "output_format");
     JobSpec.Batch spec =
-        new JobSpec.Batch(input, output, format(body, "format"), outputFormat == null ? DataFormat.JSONL : outputFormat, table, table == null);
+        new JobSpec.Batch(
+            input,
+            output,
+            format(body, "format"),
+            outputFormat == null ? DataFormat.JSONL : outputFormat,
+            table,
+            table == null);
     if (requests != null) {
       queue.writeRequests(id, requests);
     }
@@ -112,12 +155,19 @@ public final class JobController {
 
   private static Map<String, String> strings(JsonNode body, String field) {
     Map<String, String> strings = new LinkedHashMap<>();
-    values(body, field).forEach((key, value) -> {
-      if (!value.isTextual()) {
-        throw ApiException.badRequest(field + "." + key + ": must be a column name (a string) but got " + Json.describe(value));
-      }
-      strings.put(key, value.asText());
-    });
+    values(body, field)
+        .forEach(
+            (key, value) -> {
+              if (!value.isTextual()) {
+                throw ApiException.badRequest(
+                    field
+                        + "."
+                        + key
+                        + ": must be a column name (a string) but got "
+                        + Json.describe(value));
+              }
+              strings.put(key, value.asText());
+            });
     return strings;
   }
 
@@ -140,24 +190,32 @@ public final class JobController {
       return null;
     }
     if (!requests.isArray() || requests.isEmpty()) {
-      throw ApiException.badRequest("requests: must be a non-empty list of request lines {id, task, model, body}");
+      throw ApiException.badRequest(
+          "requests: must be a non-empty list of request lines {id, task, model, body}");
     }
     List<String> lines = new ArrayList<>();
     requests.forEach(line -> lines.add(line.toString()));
     return lines;
   }
 
-  /** Object storage, or a local path under one of the allowed folders (never the server's files). */
+  /**
+   * Object storage, or a local path under one of the allowed folders (never the server's files).
+   */
   private String allowed(String field, String location, boolean mustExist) {
     if (location.startsWith("s3a://")) {
       return location;
     }
     if (location.contains("://") && !location.startsWith("file://")) {
-      throw ApiException.badRequest(field + ": only s3a:// and local paths are supported, not " + location);
+      throw ApiException.badRequest(
+          field + ": only s3a:// and local paths are supported, not " + location);
     }
-    Path path = Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location).toAbsolutePath().normalize();
+    Path path =
+        Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location)
+            .toAbsolutePath()
+            .normalize();
     if (allowedRoots.stream().noneMatch(path::startsWith)) {
-      throw ApiException.badRequest(field + ": local paths must be under " + allowedRoots + "; got " + path);
+      throw ApiException.badRequest(
+          field + ": local paths must be under " + allowedRoots + "; got " + path);
     }
     if (mustExist && !Files.exists(path)) {
       throw ApiException.badRequest(field + ": " + path + " does not exist");
@@ -170,15 +228,28 @@ public final class JobController {
   }
 
   public void cancel(Context ctx) {
-    Job job = store.queue().cancel(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
+    Job job =
+        store
+            .queue()
+            .cancel(ctx.pathParam("id"), ApiKeys.account(ctx))
+            .orElseThrow(() -> notFound(ctx));
     Bodies.send(ctx, 200, JobViews.view(job));
   }
 
-  /** The result lines of a finished job, streamed from wherever its output is (a local folder, s3a://). */
+  /**
+   * The result lines of a finished job, streamed from wherever its output is (a local folder,
+   * s3a://).
+   */
   public void results(Context ctx) {
     Job job = owned(ctx);
     if (job.status() != JobStatus.SUCCEEDED) {
-      throw new ApiException(409, "job " + job.id() + " is " + job.status().apiName() + ": results come when it has succeeded");
+      throw new ApiException(
+          409,
+          "job "
+              + job.id()
+              + " is "
+              + job.status().apiName()
+              + ": results come when it has succeeded");
     }
     try {
       ctx.status(200).contentType("application/x-ndjson");
@@ -189,7 +260,10 @@ public final class JobController {
   }
 
   private Job owned(Context ctx) {
-    return store.queue().job(ctx.pathParam("id"), ApiKeys.account(ctx)).orElseThrow(() -> notFound(ctx));
+    return store
+        .queue()
+        .job(ctx.pathParam("id"), ApiKeys.account(ctx))
+        .orElseThrow(() -> notFound(ctx));
   }
 
   private static ApiException notFound(Context ctx) {

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Queueing jobs for the workers: ids, the job's folder for what the front door writes, and waiting for an end. */
+/**
+ * Queueing jobs for the workers: ids, the job's folder for what the front door writes, and waiting
+ * for an end.
+ */
 public final class JobQueue {
   private final Store store;
   private final Path jobs;

@@ -38,7 +38,8 @@ final class JobViews {
     long done = succeeded ? job.total() : job.done();
     progress.put("done", done);
     progress.put("total", job.total());
-    progress.put("fraction", job.total() == 0 ? (succeeded ? 1.0 : 0.0) : (double) done / job.total());
+    progress.put(
+        "fraction", job.total() == 0 ? (succeeded ? 1.0 : 0.0) : (double) done / job.total());
     view.put("compute_seconds", job.computeSeconds());
     view.put("cancel_requested", job.cancelRequested());
     view.put("message", job.message());

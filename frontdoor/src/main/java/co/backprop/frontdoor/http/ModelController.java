@@ -1,13 +1,13 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.BuildStatus;
-import co.backprop.store.UploadedModels;
+import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.task.Json;
 import co.backprop.frontdoor.uploads.ModelZip;
+import co.backprop.store.UploadedModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +33,13 @@ public final class ModelController {
   private final Path uploads;
   private final long maxUploadBytes;
 
-  public ModelController(UploadedModels uploaded, Models models, JobQueue queue, Path userModels, Path uploads, long maxUploadBytes) {
+  public ModelController(
+      UploadedModels uploaded,
+      Models models,
+      JobQueue queue,
+      Path userModels,
+      Path uploads,
+      long maxUploadBytes) {
     this.uploaded = uploaded;
     this.models = models;
     this.queue = queue;
@@ -51,17 +57,19 @@ public final class ModelController {
       Map<String, ObjectNode> global = new LinkedHashMap<>();
       for (ModelSpec spec : models.global().all()) {
         ObjectNode entry =
-            global.computeIfAbsent(spec.name(), name -> {
-              ObjectNode node = Json.MAPPER.createObjectNode();
-              node.put("id", "model_" + name);
-              node.put("name", name);
-              node.put("description", spec.description());
-              node.putArray("tasks");
-              node.put("build_status", BuildStatus.SUCCESS.apiName());
-              node.putNull("last_deployment");
-              node.put("global", true);
-              return node;
-            });
+            global.computeIfAbsent(
+                spec.name(),
+                name -> {
+                  ObjectNode node = Json.MAPPER.createObjectNode();
+                  node.put("id", "model_" + name);
+                  node.put("name", name);
+                  node.put("description", spec.description());
+                  node.putArray("tasks");
+                  node.put("build_status", BuildStatus.SUCCESS.apiName());
+                  node.putNull("last_deployment");
+                  node.put("global", true);
+                  return node;
+                });
         ((ArrayNode) entry.get("tasks")).add(spec.task().apiName());
       }
       global.values().forEach(list::add);
@@ -100,29 +108,45 @@ public final class ModelController {
     JsonNode body = Bodies.json(ctx);
     JsonNode name = body.get("model_name");
     if (name == null || !name.isTextual()) {
-      throw ApiException.badRequest("model_name: is required (3-100 characters of lowercase ascii, digits, - and _)");
+      throw ApiException.badRequest(
+          "model_name: is required (3-100 characters of lowercase ascii, digits, - and _)");
     }
     if (!name.asText().matches(NAME)) {
-      throw ApiException.badRequest("model_name: must be 3-100 characters of lowercase ascii, digits, - and _; got '" + name.asText() + "'");
+      throw ApiException.badRequest(
+          "model_name: must be 3-100 characters of lowercase ascii, digits, - and _; got '"
+              + name.asText()
+              + "'");
     }
     if (models.global().all().stream().anyMatch(spec -> spec.name().equals(name.asText()))) {
-      throw ApiException.badRequest("model_name: '" + name.asText() + "' is the name of a global model; choose another");
+      throw ApiException.badRequest(
+          "model_name: '" + name.asText() + "' is the name of a global model; choose another");
     }
     String token = uploaded.createUpload(ApiKeys.account(ctx), name.asText(), Duration.ofHours(1));
-    Bodies.send(ctx, 200, Json.MAPPER.getNodeFactory().textNode(ctx.scheme() + "://" + ctx.host() + "/uploads/" + token));
+    Bodies.send(
+        ctx,
+        200,
+        Json.MAPPER
+            .getNodeFactory()
+            .textNode(ctx.scheme() + "://" + ctx.host() + "/uploads/" + token));
   }
 
   /**
    * Streams the zip to disk (never into memory), refuses it past the size limit, checks and
-   * installs it, then queues its build. A zip that fails a check is recorded as a failed build
-   * with the reason, and nothing of it stays on disk.
+   * installs it, then queues its build. A zip that fails a check is recorded as a failed build with
+   * the reason, and nothing of it stays on disk.
    */
   public void upload(Context ctx) throws IOException {
-    UploadedModels.Upload upload = uploaded.useUpload(ctx.pathParam("token"))
-        .orElseThrow(() -> new ApiException(403, "upload URL: unknown, used or expired (they work once, for an hour)"));
+    UploadedModels.Upload upload =
+        uploaded
+            .useUpload(ctx.pathParam("token"))
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        403, "upload URL: unknown, used or expired (they work once, for an hour)"));
     long declared = ctx.contentLength();
     if (declared > maxUploadBytes) {
-      throw new ApiException(413, "the zip is " + declared + " bytes; the limit is " + maxUploadBytes);
+      throw new ApiException(
+          413, "the zip is " + declared + " bytes; the limit is " + maxUploadBytes);
     }
     Files.createDirectories(uploads);
     Path zip = uploads.resolve(ctx.pathParam("token") + ".zip");
@@ -131,18 +155,41 @@ public final class ModelController {
       copyLimited(ctx.bodyInputStream(), zip);
       Files.createDirectories(folder.getParent());
       ModelZip.Contents contents = ModelZip.install(zip, folder, maxUploadBytes);
-      UserModel model = new UserModel(upload.account(), upload.model(), contents.description(), contents.tasks(), BuildStatus.BUILDING,
-          "queued for building", Instant.now(), folder.toString());
+      UserModel model =
+          new UserModel(
+              upload.account(),
+              upload.model(),
+              contents.description(),
+              contents.tasks(),
+              BuildStatus.BUILDING,
+              "queued for building",
+              Instant.now(),
+              folder.toString());
       uploaded.save(model);
-      Job build = queue.enqueue(JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()), null);
+      Job build =
+          queue.enqueue(
+              JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()), null);
       ObjectNode answer = summary(model);
       answer.put("build_job", build.id());
       Bodies.send(ctx, 200, answer);
     } catch (ModelZip.Rejected rejected) {
-      UserModel failed = new UserModel(upload.account(), upload.model(), "", java.util.List.of(), BuildStatus.FAIL, rejected.getMessage(),
-          Instant.now(), folder.toString());
+      UserModel failed =
+          new UserModel(
+              upload.account(),
+              upload.model(),
+              "",
+              java.util.List.of(),
+              BuildStatus.FAIL,
+              rejected.getMessage(),
+              Instant.now(),
+              folder.toString());
       uploaded.save(failed);
-      Bodies.send(ctx, 400, summary(failed).put("build_message", rejected.getMessage()).put("message", rejected.getMessage()));
+      Bodies.send(
+          ctx,
+          400,
+          summary(failed)
+              .put("build_message", rejected.getMessage())
+              .put("message", rejected.getMessage()));
     } finally {
       Files.deleteIfExists(zip);
     }
@@ -150,12 +197,14 @@ public final class ModelController {
 
   private void copyLimited(InputStream in, Path zip) throws IOException {
     long total = 0;
-    try (in; OutputStream out = Files.newOutputStream(zip)) {
+    try (in;
+        OutputStream out = Files.newOutputStream(zip)) {
       byte[] buffer = new byte[1 << 16];
       for (int read; (read = in.read(buffer)) >= 0; ) {
         total += read;
         if (total > maxUploadBytes) {
-          throw new ApiException(413, "the zip is larger than the limit of " + maxUploadBytes + " bytes");
+          throw new ApiException(
+              413, "the zip is larger than the limit of " + maxUploadBytes + " bytes");
         }
         out.write(buffer, 0, read);
       }
@@ -167,7 +216,9 @@ public final class ModelController {
 
   private UserModel owned(Context ctx) {
     String name = ctx.pathParam("model");
-    return uploaded.model(ApiKeys.account(ctx), name).orElseThrow(() -> ApiException.modelNotFound(name));
+    return uploaded
+        .model(ApiKeys.account(ctx), name)
+        .orElseThrow(() -> ApiException.modelNotFound(name));
   }
 
   private static ObjectNode summary(UserModel model) {
@@ -178,7 +229,9 @@ public final class ModelController {
     ArrayNode tasks = node.putArray("tasks");
     model.tasks().forEach(tasks::add);
     node.put("build_status", model.buildStatus().apiName());
-    node.put("last_deployment", model.lastDeployment() == null ? null : model.lastDeployment().toString());
+    node.put(
+        "last_deployment",
+        model.lastDeployment() == null ? null : model.lastDeployment().toString());
     return node;
   }
 }

@@ -1,11 +1,11 @@
 package co.backprop.frontdoor.http;
 
+import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.Task;
@@ -36,10 +36,21 @@ public final class Models {
     Optional<UserModel> own = model == null ? Optional.empty() : uploaded.model(account, model);
     if (own.isPresent()) {
       if (!own.get().does(task)) {
-        throw ApiException.badRequest("model: your model '" + model + "' does not do " + task.apiName() + "; it does " + own.get().tasks());
+        throw ApiException.badRequest(
+            "model: your model '"
+                + model
+                + "' does not do "
+                + task.apiName()
+                + "; it does "
+                + own.get().tasks());
       }
       if (own.get().buildStatus() != BuildStatus.SUCCESS) {
-        throw ApiException.badRequest("model: your model '" + model + "' is not built (build_status " + own.get().buildStatus().apiName() + ")");
+        throw ApiException.badRequest(
+            "model: your model '"
+                + model
+                + "' is not built (build_status "
+                + own.get().buildStatus().apiName()
+                + ")");
       }
       return;
     }

@@ -11,7 +11,10 @@ import org.apache.hadoop.conf.Configuration;
 public final class Results {
   private final Configuration hadoop;
 
-  /** @param hadoopSettings Hadoop settings for the file systems outputs live on, e.g. s3a credentials */
+  /**
+   * @param hadoopSettings Hadoop settings for the file systems outputs live on, e.g. s3a
+   *     credentials
+   */
   public Results(Map<String, String> hadoopSettings) {
     this.hadoop = new Configuration();
     hadoopSettings.forEach(hadoop::set);

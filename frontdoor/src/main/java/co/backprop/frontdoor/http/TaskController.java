@@ -34,13 +34,20 @@ public final class TaskController {
   public void handle(Context ctx, Task task) {
     String account = ApiKeys.account(ctx);
     String id = JobQueue.newId();
-    JobSpec.TaskCall call = new JobSpec.TaskCall(task, Bodies.json(ctx), queue.folder(id).toString());
+    JobSpec.TaskCall call =
+        new JobSpec.TaskCall(task, Bodies.json(ctx), queue.folder(id).toString());
     models.requireCallable(account, task, call.model());
     Job job = queue.enqueue(id, account, call, ctx.header("Idempotency-Key"));
     Optional<Job> finished = queue.awaitFinished(job.id(), syncWait);
     if (finished.isEmpty()) {
       ctx.header("Location", "/jobs/" + job.id());
-      Bodies.send(ctx, 202, Json.MAPPER.createObjectNode().put("job_id", job.id()).put("status", job.status().apiName()));
+      Bodies.send(
+          ctx,
+          202,
+          Json.MAPPER
+              .createObjectNode()
+              .put("job_id", job.id())
+              .put("status", job.status().apiName()));
       return;
     }
     answer(ctx, finished.get());
@@ -65,7 +72,8 @@ public final class TaskController {
   private JsonNode response(Job job) {
     List<String> items = results.lines(job);
     if (items.isEmpty()) {
-      throw new IllegalStateException("job " + job.id() + " succeeded but wrote no results in " + job.results());
+      throw new IllegalStateException(
+          "job " + job.id() + " succeeded but wrote no results in " + job.results());
     }
     try {
       return Json.MAPPER.readTree(ItemResponses.assemble(items));

@@ -1,8 +1,8 @@
 package co.backprop.frontdoor.http;
 
-import co.backprop.store.UsageLedger;
-import co.backprop.contract.usage.UsageRow;
 import co.backprop.contract.task.Json;
+import co.backprop.contract.usage.UsageRow;
+import co.backprop.store.UsageLedger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
@@ -21,7 +21,10 @@ public final class UsageController {
   }
 
   public void get(Context ctx) {
-    String period = ctx.queryParam("period") != null ? ctx.queryParam("period") : YearMonth.now(ZoneOffset.UTC).toString();
+    String period =
+        ctx.queryParam("period") != null
+            ? ctx.queryParam("period")
+            : YearMonth.now(ZoneOffset.UTC).toString();
     if (!period.matches("\\d{4}-\\d{2}")) {
       throw ApiException.badRequest("period: must be yyyy-MM but got '" + period + "'");
     }
@@ -36,7 +39,12 @@ public final class UsageController {
     usage.put("free_seconds_left", Math.max(0, FREE_SECONDS - used));
     ArrayNode byModel = usage.putArray("by_task_model");
     for (UsageRow row : rows) {
-      byModel.addObject().put("task", row.task()).put("model", row.model()).put("requests", row.requests()).put("compute_seconds", row.computeSeconds());
+      byModel
+          .addObject()
+          .put("task", row.task())
+          .put("model", row.model())
+          .put("requests", row.requests())
+          .put("compute_seconds", row.computeSeconds());
     }
     Bodies.send(ctx, 200, usage);
   }

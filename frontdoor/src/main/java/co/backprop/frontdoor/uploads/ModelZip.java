@@ -38,10 +38,11 @@ public final class ModelZip {
   private ModelZip() {}
 
   /**
-   * Checks and extracts a zip into {@code target} (which must not exist), moving it into place
-   * only when it is good; {@code maxBytes} bounds what it may expand to.
+   * Checks and extracts a zip into {@code target} (which must not exist), moving it into place only
+   * when it is good; {@code maxBytes} bounds what it may expand to.
    */
-  public static Contents install(Path zip, Path target, long maxBytes) throws Rejected, IOException {
+  public static Contents install(Path zip, Path target, long maxBytes)
+      throws Rejected, IOException {
     Path staging = target.resolveSibling(target.getFileName() + ".staging-" + System.nanoTime());
     try {
       Files.createDirectories(staging);
@@ -65,10 +66,20 @@ public final class ModelZip {
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
       for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
         String name = entry.getName();
-        if (entry.isDirectory() || name.contains("/") || name.contains("\\") || name.contains("..") || name.isBlank()) {
-          throw new Rejected("the zip must hold its files at the top level, without folders or paths; it has '" + name + "'");
+        if (entry.isDirectory()
+            || name.contains("/")
+            || name.contains("\\")
+            || name.contains("..")
+            || name.isBlank()) {
+          throw new Rejected(
+              "the zip must hold its files at the top level, without folders or paths; it has '"
+                  + name
+                  + "'");
         }
-        boolean allowed = name.equals("config.json") || name.equals("tokenizer.json") || UserModels.MODEL_FILES.contains(name);
+        boolean allowed =
+            name.equals("config.json")
+                || name.equals("tokenizer.json")
+                || UserModels.MODEL_FILES.contains(name);
         if (!allowed) {
           throw new Rejected("the zip holds '" + name + "'; it must hold exactly " + expected());
         }
@@ -90,7 +101,8 @@ public final class ModelZip {
       throw new Rejected("the upload is not a zip file: " + e.getMessage());
     }
     if (names.isEmpty()) {
-      throw new Rejected("the upload is not a zip file, or an empty one; it must hold exactly " + expected());
+      throw new Rejected(
+          "the upload is not a zip file, or an empty one; it must hold exactly " + expected());
     }
     List<String> missing = new ArrayList<>();
     for (String required : List.of("config.json", "tokenizer.json")) {
@@ -102,10 +114,12 @@ public final class ModelZip {
       missing.add("model.onnx (or model.pt)");
     }
     if (!missing.isEmpty()) {
-      throw new Rejected("the zip lacks " + String.join(", ", missing) + "; it must hold exactly " + expected());
+      throw new Rejected(
+          "the zip lacks " + String.join(", ", missing) + "; it must hold exactly " + expected());
     }
     if (names.containsAll(UserModels.MODEL_FILES)) {
-      throw new Rejected("the zip holds both model.onnx and model.pt; it must hold exactly one model file");
+      throw new Rejected(
+          "the zip holds both model.onnx and model.pt; it must hold exactly one model file");
     }
   }
 
@@ -121,7 +135,8 @@ public final class ModelZip {
     }
     JsonNode tasks = config.path("tasks");
     if (!tasks.isArray() || tasks.isEmpty()) {
-      throw new Rejected("config.json: tasks must be a non-empty list of task names (" + Task.allApiNames() + ")");
+      throw new Rejected(
+          "config.json: tasks must be a non-empty list of task names (" + Task.allApiNames() + ")");
     }
     List<String> names = new ArrayList<>();
     for (JsonNode task : tasks) {

@@ -12,22 +12,28 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Bills the usage of a job run outside the front door (spark-submit, bin/backprop job) to the
- * same ledger. The source is the run itself (its results path and start time), so importing an
- * output twice — or importing the output of a job a worker already billed — counts once.
+ * Bills the usage of a job run outside the front door (spark-submit, bin/backprop job) to the same
+ * ledger. The source is the run itself (its results path and start time), so importing an output
+ * twice — or importing the output of a job a worker already billed — counts once.
  */
 public final class UsageImport {
   public record Imported(String source, int rows, int alreadyCounted) {}
 
   private UsageImport() {}
 
-  /** Imports a job output's usage (local or s3a://): one summary, or every committed run of an incremental output. */
-  public static List<Imported> of(UsageLedger ledger, String output, Configuration hadoop) throws IOException {
+  /**
+   * Imports a job output's usage (local or s3a://): one summary, or every committed run of an
+   * incremental output.
+   */
+  public static List<Imported> of(UsageLedger ledger, String output, Configuration hadoop)
+      throws IOException {
     JobOutput job = JobOutput.at(output, hadoop);
     List<Path> summaries = job.summaries();
     if (summaries.isEmpty()) {
       throw new IllegalArgumentException(
-          output + " holds no summary.json and no committed run (v0001/, ...): it is not the output of a finished job");
+          output
+              + " holds no summary.json and no committed run (v0001/, ...): it is not the output of"
+              + " a finished job");
     }
     List<Imported> imported = new ArrayList<>();
     for (Path summary : summaries) {
@@ -37,12 +43,19 @@ public final class UsageImport {
   }
 
   private static Imported ofSummary(UsageLedger ledger, JsonNode summary) {
-    String source = UsageLedger.runSource(summary.get("results_path").asText(), summary.get("started").asText());
+    String source =
+        UsageLedger.runSource(
+            summary.get("results_path").asText(), summary.get("started").asText());
     List<UsageRow> rows = new ArrayList<>();
     for (JsonNode usage : summary.get("usage")) {
-      rows.add(new UsageRow(
-          usage.get("account").asText(), usage.get("period").asText(), usage.get("task").asText(), usage.get("model").asText(),
-          usage.get("requests").asLong(), usage.get("compute_seconds").asDouble()));
+      rows.add(
+          new UsageRow(
+              usage.get("account").asText(),
+              usage.get("period").asText(),
+              usage.get("task").asText(),
+              usage.get("model").asText(),
+              usage.get("requests").asLong(),
+              usage.get("compute_seconds").asDouble()));
     }
     int inserted = ledger.record(source, rows);
     return new Imported(source, rows.size(), rows.size() - inserted);

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The baseline: the same model and tokenizer called straight through ONNX Runtime's Java API in
- * one loop, no Spark, no DJL. What a careful user would write by hand.
+ * The baseline: the same model and tokenizer called straight through ONNX Runtime's Java API in one
+ * loop, no Spark, no DJL. What a careful user would write by hand.
  */
 final class BareOnnxLoop implements AutoCloseable {
   private final OrtEnvironment environment;
@@ -54,7 +54,8 @@ final class BareOnnxLoop implements AutoCloseable {
     List<EncodedText> encoded = new ArrayList<>(sentences.size());
     for (String sentence : sentences) {
       Encoding encoding = tokenizer.encode(sentence);
-      encoded.add(new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
+      encoded.add(
+          new EncodedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength()));
     }
     if (sortByLength) {
       encoded.sort(Comparator.comparingInt(EncodedText::tokens));
@@ -69,11 +70,15 @@ final class BareOnnxLoop implements AutoCloseable {
   private float[][] embed(List<EncodedText> texts) throws OrtException {
     TokenBatch batch = TokenBatch.pad(texts);
     long[] shape = {batch.rows(), batch.length()};
-    try (OnnxTensor ids = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.inputIds()), shape);
-        OnnxTensor mask = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.attentionMask()), shape);
-        OnnxTensor types = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.typeIds()), shape);
+    try (OnnxTensor ids =
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.inputIds()), shape);
+        OnnxTensor mask =
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.attentionMask()), shape);
+        OnnxTensor types =
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.typeIds()), shape);
         OrtSession.Result result =
-            session.run(Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+            session.run(
+                Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
       OnnxTensor hidden = (OnnxTensor) result.get("last_hidden_state").orElseThrow();
       FloatBuffer buffer = hidden.getFloatBuffer();
       float[] values = new float[buffer.remaining()];

@@ -2,14 +2,14 @@ package co.backprop.jobs.bench;
 
 import co.backprop.contract.model.ModelKind;
 import co.backprop.contract.model.ModelSpec;
-import co.backprop.engines.runner.GenerationInput;
-import co.backprop.engines.runner.ModelCache;
-import co.backprop.engines.runner.ModelRunner;
-import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.contract.task.GenerationParameters;
 import co.backprop.contract.task.GenerationRequest;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.runner.GenerationInput;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.engines.runner.ModelRunner;
+import co.backprop.engines.runner.RunnerOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,9 @@ import java.util.Map;
 
 /**
  * Generated tokens per second of a causal language model folder (model.onnx or model.pt,
- * tokenizer.json, config.json), with its KV cache and with the whole text recomputed at every
- * step, in one run. Every prompt generates exactly {@code maxLength} tokens (min_length =
- * max_length, greedy), so both runs do the same work; their texts must come out identical.
+ * tokenizer.json, config.json), with its KV cache and with the whole text recomputed at every step,
+ * in one run. Every prompt generates exactly {@code maxLength} tokens (min_length = max_length,
+ * greedy), so both runs do the same work; their texts must come out identical.
  */
 public final class GenerationBenchmark {
   public record Result(double cachedTokensPerSecond, double uncachedTokensPerSecond) {}
@@ -35,7 +35,8 @@ public final class GenerationBenchmark {
   private final int threads;
   private final PrintStream out;
 
-  public GenerationBenchmark(Path folder, int prompts, int maxLength, int batchRows, int threads, PrintStream out) {
+  public GenerationBenchmark(
+      Path folder, int prompts, int maxLength, int batchRows, int threads, PrintStream out) {
     this.folder = folder.toAbsolutePath();
     this.prompts = prompts;
     this.maxLength = maxLength;
@@ -50,19 +51,36 @@ public final class GenerationBenchmark {
     files.put("model", torchScript ? "model.pt" : "model.onnx");
     files.put("tokenizer", "tokenizer.json");
     files.put("config", "config.json");
-    return new ModelSpec(Task.TEXT_GENERATION, folder.getFileName().toString(), ModelKind.CAUSAL_LM,
-        torchScript ? "PyTorch" : "OnnxRuntime", "benchmark", folder.getFileName().toString(), folder.toString(), files,
-        Map.of("useCache", Boolean.toString(useCache)), "");
+    return new ModelSpec(
+        Task.TEXT_GENERATION,
+        folder.getFileName().toString(),
+        ModelKind.CAUSAL_LM,
+        torchScript ? "PyTorch" : "OnnxRuntime",
+        "benchmark",
+        folder.getFileName().toString(),
+        folder.toString(),
+        files,
+        Map.of("useCache", Boolean.toString(useCache)),
+        "");
   }
 
   public Result run() {
     List<GenerationRequest> requests = new ArrayList<>();
-    GenerationParameters parameters = new GenerationParameters(maxLength, maxLength, 0.0, null, null, null, null, null, null, null);
+    GenerationParameters parameters =
+        new GenerationParameters(
+            maxLength, maxLength, 0.0, null, null, null, null, null, null, null);
     for (String sentence : SyntheticSentences.generate(prompts, 11)) {
       requests.add(new GenerationRequest(sentence, parameters, null));
     }
-    out.printf(Locale.ROOT, "generation benchmark: %s, %d prompts, %d tokens each, micro-batches of %d, %d intra-op threads%n",
-        folder, prompts, maxLength, batchRows, threads);
+    out.printf(
+        Locale.ROOT,
+        "generation benchmark: %s, %d prompts, %d tokens each, micro-batches of %d, %d intra-op"
+            + " threads%n",
+        folder,
+        prompts,
+        maxLength,
+        batchRows,
+        threads);
     List<TaskOutput> cachedTexts = new ArrayList<>();
     double cached = tokensPerSecond(spec(true), requests, cachedTexts);
     List<TaskOutput> uncachedTexts = new ArrayList<>();
@@ -72,20 +90,28 @@ public final class GenerationBenchmark {
     }
     out.printf(Locale.ROOT, "  with the KV cache:         %8.1f tokens/s%n", cached);
     out.printf(Locale.ROOT, "  recomputing every step:    %8.1f tokens/s%n", uncached);
-    out.printf(Locale.ROOT, "  cache / no cache: %.2fx (same %d texts both ways)%n", cached / uncached, cachedTexts.size());
+    out.printf(
+        Locale.ROOT,
+        "  cache / no cache: %.2fx (same %d texts both ways)%n",
+        cached / uncached,
+        cachedTexts.size());
     return new Result(cached, uncached);
   }
 
   @SuppressWarnings("unchecked")
-  private double tokensPerSecond(ModelSpec spec, List<GenerationRequest> requests, List<TaskOutput> texts) {
+  private double tokensPerSecond(
+      ModelSpec spec, List<GenerationRequest> requests, List<TaskOutput> texts) {
     try (ModelRunner<GenerationInput> runner =
-        (ModelRunner<GenerationInput>) ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
+        (ModelRunner<GenerationInput>)
+            ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
       runner.run(List.of(runner.prepare(requests.get(0)))); // warm-up
       long start = System.nanoTime();
       long tokens = 0;
       for (int first = 0; first < requests.size(); first += batchRows) {
         List<GenerationInput> batch =
-            requests.subList(first, Math.min(requests.size(), first + batchRows)).stream().map(runner::prepare).toList();
+            requests.subList(first, Math.min(requests.size(), first + batchRows)).stream()
+                .map(runner::prepare)
+                .toList();
         texts.addAll(runner.run(batch));
         tokens += (long) batch.size() * maxLength;
       }

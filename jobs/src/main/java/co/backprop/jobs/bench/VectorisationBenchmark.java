@@ -3,9 +3,9 @@ package co.backprop.jobs.bench;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
-import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
@@ -20,12 +20,17 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Vectorises the same sentences with the same model and the same number of threads two ways, in
- * one run: a bare ONNX Runtime loop (one session, {@code threads} intra-op threads) and the Spark
- * job ({@code local[threads]}, one intra-op thread per task). Prints both rates and their ratio.
+ * Vectorises the same sentences with the same model and the same number of threads two ways, in one
+ * run: a bare ONNX Runtime loop (one session, {@code threads} intra-op threads) and the Spark job
+ * ({@code local[threads]}, one intra-op thread per task). Prints both rates and their ratio.
  */
 public final class VectorisationBenchmark {
-  public record Result(int sentences, double bareInInputOrder, double bareSorted, double sparkStage, double sparkJob) {}
+  public record Result(
+      int sentences,
+      double bareInInputOrder,
+      double bareSorted,
+      double sparkStage,
+      double sparkJob) {}
 
   private final int sentences;
   private final int threads;
@@ -34,7 +39,8 @@ public final class VectorisationBenchmark {
   private final Path work;
   private final PrintStream out;
 
-  public VectorisationBenchmark(int sentences, int threads, int bareBatch, BatchPolicy policy, Path work, PrintStream out) {
+  public VectorisationBenchmark(
+      int sentences, int threads, int bareBatch, BatchPolicy policy, Path work, PrintStream out) {
     this.sentences = sentences;
     this.threads = threads;
     this.bareBatch = bareBatch;
@@ -47,24 +53,42 @@ public final class VectorisationBenchmark {
     List<String> texts = SyntheticSentences.generate(sentences, 42);
     ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
     Map<String, Path> files = ModelFiles.localFiles(english);
-    out.printf(Locale.ROOT, "benchmark: %,d sentences, %d threads, all-MiniLM-L6-v2 on ONNX Runtime%n", sentences, threads);
+    out.printf(
+        Locale.ROOT,
+        "benchmark: %,d sentences, %d threads, all-MiniLM-L6-v2 on ONNX Runtime%n",
+        sentences,
+        threads);
 
     double bareUnsorted;
     double bareBefore;
-    try (BareOnnxLoop loop = new BareOnnxLoop(files.get("model"), files.get("tokenizer"), 256, threads)) {
+    try (BareOnnxLoop loop =
+        new BareOnnxLoop(files.get("model"), files.get("tokenizer"), 256, threads)) {
       int[] tokens = loop.tokenCounts(texts);
-      out.printf(Locale.ROOT, "  sentences: mean %.1f tokens, max %d%n",
-          java.util.Arrays.stream(tokens).average().orElse(0), java.util.Arrays.stream(tokens).max().orElse(0));
+      out.printf(
+          Locale.ROOT,
+          "  sentences: mean %.1f tokens, max %d%n",
+          java.util.Arrays.stream(tokens).average().orElse(0),
+          java.util.Arrays.stream(tokens).max().orElse(0));
       loop.run(texts.subList(0, Math.min(200, texts.size())), bareBatch, false); // warm-up
       bareUnsorted = rate(() -> loop.run(texts, bareBatch, false));
-      out.printf(Locale.ROOT, "  bare ONNX Runtime loop, batches of %d in input order:     %8.1f sentences/s%n", bareBatch, bareUnsorted);
+      out.printf(
+          Locale.ROOT,
+          "  bare ONNX Runtime loop, batches of %d in input order:     %8.1f sentences/s%n",
+          bareBatch,
+          bareUnsorted);
       bareBefore = rate(() -> loop.run(texts, bareBatch, true));
-      out.printf(Locale.ROOT, "  bare ONNX Runtime loop, batches of %d sorted by length:   %8.1f sentences/s%n", bareBatch, bareBefore);
+      out.printf(
+          Locale.ROOT,
+          "  bare ONNX Runtime loop, batches of %d sorted by length:   %8.1f sentences/s%n",
+          bareBatch,
+          bareBefore);
     }
 
     Path input = writeInput(texts);
     Path warmInput = writeInput(texts.subList(0, Math.min(200, texts.size())));
-    SparkSession spark = SparkSessions.create("backprop bench", "local[" + threads + "]", Map.of("spark.ui.enabled", "false"));
+    SparkSession spark =
+        SparkSessions.create(
+            "backprop bench", "local[" + threads + "]", Map.of("spark.ui.enabled", "false"));
     JobSummary summary;
     double jobSeconds;
     try {
@@ -76,22 +100,42 @@ public final class VectorisationBenchmark {
       spark.stop();
     }
     if (summary.ok() != sentences) {
-      throw new IllegalStateException("the Spark job vectorised " + summary.ok() + " of " + sentences + " sentences");
+      throw new IllegalStateException(
+          "the Spark job vectorised " + summary.ok() + " of " + sentences + " sentences");
     }
     double sparkRate = sentences / summary.inferenceSeconds();
     double sparkJobRate = sentences / jobSeconds;
-    out.printf(Locale.ROOT, "  Spark job, local[%d], 1 intra-op thread per task:         %8.1f sentences/s (inference and write stage)%n", threads, sparkRate);
-    out.printf(Locale.ROOT, "  Spark job end to end (survey, inference, usage, summary): %8.1f sentences/s%n", sparkJobRate);
+    out.printf(
+        Locale.ROOT,
+        "  Spark job, local[%d], 1 intra-op thread per task:         %8.1f sentences/s (inference"
+            + " and write stage)%n",
+        threads,
+        sparkRate);
+    out.printf(
+        Locale.ROOT,
+        "  Spark job end to end (survey, inference, usage, summary): %8.1f sentences/s%n",
+        sparkJobRate);
 
     double bareAfter;
-    try (BareOnnxLoop loop = new BareOnnxLoop(files.get("model"), files.get("tokenizer"), 256, threads)) {
+    try (BareOnnxLoop loop =
+        new BareOnnxLoop(files.get("model"), files.get("tokenizer"), 256, threads)) {
       loop.run(texts.subList(0, Math.min(200, texts.size())), bareBatch, false);
       bareAfter = rate(() -> loop.run(texts, bareBatch, true));
     }
     double bare = (bareBefore + bareAfter) / 2;
-    out.printf(Locale.ROOT, "  bare loop sorted, again after Spark:                      %8.1f sentences/s (mean of both: %.1f)%n", bareAfter, bare);
-    out.printf(Locale.ROOT, "  ratio Spark job / bare sorted loop: %.2fx (inference stage), %.2fx (whole job); / bare loop in input order: %.2fx%n",
-        sparkRate / bare, sparkJobRate / bare, sparkRate / bareUnsorted);
+    out.printf(
+        Locale.ROOT,
+        "  bare loop sorted, again after Spark:                      %8.1f sentences/s (mean of"
+            + " both: %.1f)%n",
+        bareAfter,
+        bare);
+    out.printf(
+        Locale.ROOT,
+        "  ratio Spark job / bare sorted loop: %.2fx (inference stage), %.2fx (whole job); / bare"
+            + " loop in input order: %.2fx%n",
+        sparkRate / bare,
+        sparkJobRate / bare,
+        sparkRate / bareUnsorted);
     return new Result(sentences, bareUnsorted, bare, sparkRate, sparkJobRate);
   }
 
@@ -111,7 +155,8 @@ public final class VectorisationBenchmark {
     Path file = Files.createTempFile(work, "sentences-", ".jsonl");
     try (Writer writer = Files.newBufferedWriter(file)) {
       for (int i = 0; i < texts.size(); i++) {
-        writer.write(Json.MAPPER.createObjectNode().put("id", i).put("text", texts.get(i)).toString());
+        writer.write(
+            Json.MAPPER.createObjectNode().put("id", i).put("text", texts.get(i)).toString());
         writer.write('\n');
       }
     }

@@ -4,7 +4,10 @@ import co.backprop.cli.Cli;
 import co.backprop.cli.Subcommand;
 import co.backprop.jobs.worker.WorkerCommand;
 
-/** {@code bin/backprop}'s entry point in Spark's JVM: the one command line, with this JVM's subcommands. */
+/**
+ * {@code bin/backprop}'s entry point in Spark's JVM: the one command line, with this JVM's
+ * subcommands.
+ */
 public final class BackpropCommand {
   private BackpropCommand() {}
 

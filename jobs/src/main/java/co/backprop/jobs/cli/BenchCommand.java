@@ -15,27 +15,49 @@ import picocli.CommandLine.Option;
       "same model and thread count, in one run; prints both rates and the ratio. Not a test."
     })
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--sentences", defaultValue = "10000", description = "Sentences to vectorise (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sentences",
+      defaultValue = "10000",
+      description = "Sentences to vectorise (default: ${DEFAULT-VALUE}).")
   int sentences;
 
   @Option(names = "--threads", description = "Threads for both (default: the machine's cores).")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--bare-batch", defaultValue = "32", description = "Batch size of the bare loop (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bare-batch",
+      defaultValue = "32",
+      description = "Batch size of the bare loop (default: ${DEFAULT-VALUE}).")
   int bareBatch;
 
-  @Option(names = "--batch-tokens", defaultValue = "4096", description = "The job's padded tokens per micro-batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-tokens",
+      defaultValue = "4096",
+      description = "The job's padded tokens per micro-batch (default: ${DEFAULT-VALUE}).")
   int batchTokens;
 
-  @Option(names = "--batch-rows", defaultValue = "64", description = "The job's rows per micro-batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "64",
+      description = "The job's rows per micro-batch (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
-  @Option(names = "--work", defaultValue = "out/bench", description = "Scratch folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--work",
+      defaultValue = "out/bench",
+      description = "Scratch folder (default: ${DEFAULT-VALUE}).")
   Path work;
 
   @Override
   public Integer call() throws Exception {
-    new VectorisationBenchmark(sentences, threads, bareBatch, new BatchPolicy(batchTokens, batchRows, 2048), work, System.out).run();
+    new VectorisationBenchmark(
+            sentences,
+            threads,
+            bareBatch,
+            new BatchPolicy(batchTokens, batchRows, 2048),
+            work,
+            System.out)
+        .run();
     return 0;
   }
 }

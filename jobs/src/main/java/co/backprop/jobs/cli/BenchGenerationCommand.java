@@ -10,21 +10,35 @@ import picocli.CommandLine.Option;
     name = "bench-generation",
     mixinStandardHelpOptions = true,
     description = {
-      "Tokens/second of a causal language model folder with and without its KV cache, in one run. Not a test.",
-      "Folders: engines/src/test/resources/fixtures/lm-tiny-cached (the fixture), out/bench-lm (made by",
+      "Tokens/second of a causal language model folder with and without its KV cache, in one run."
+          + " Not a test.",
+      "Folders: engines/src/test/resources/fixtures/lm-tiny-cached (the fixture), out/bench-lm"
+          + " (made by",
       "scripts/make-bench-lm.py), or a fetched model, e.g. ~/.backprop/models/gpt2."
     })
 public final class BenchGenerationCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Folder with model.onnx (or model.pt), tokenizer.json, config.json.")
+  @Option(
+      names = "--model",
+      required = true,
+      description = "Folder with model.onnx (or model.pt), tokenizer.json, config.json.")
   Path model;
 
-  @Option(names = "--prompts", defaultValue = "64", description = "Prompts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prompts",
+      defaultValue = "64",
+      description = "Prompts (default: ${DEFAULT-VALUE}).")
   int prompts;
 
-  @Option(names = "--max-length", defaultValue = "64", description = "Tokens generated per prompt (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-length",
+      defaultValue = "64",
+      description = "Tokens generated per prompt (default: ${DEFAULT-VALUE}).")
   int maxLength;
 
-  @Option(names = "--batch-rows", defaultValue = "16", description = "Prompts decoded together (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "16",
+      description = "Prompts decoded together (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
   @Option(names = "--threads", description = "Intra-op threads (default: the machine's cores).")

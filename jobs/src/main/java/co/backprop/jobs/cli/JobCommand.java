@@ -1,13 +1,13 @@
 package co.backprop.jobs.cli;
 
-import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.contract.job.DataFormat;
+import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
-import co.backprop.contract.job.DataFormat;
 import co.backprop.jobs.spark.SparkSessions;
-import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -24,45 +24,81 @@ import picocli.CommandLine.Option;
     description = {
       "Runs Backprop API tasks over a table or a request file with Spark.",
       "",
-      "Table enrichment:  --task text-vectorisation --input products.parquet --output out/ --map text=title --id-col sku",
-      "Request file:      --input requests.jsonl --output out/   (lines: {\"id\", \"account\", \"task\", \"model\", \"body\"})",
+      "Table enrichment:  --task text-vectorisation --input products.parquet --output out/ --map"
+          + " text=title --id-col sku",
+      "Request file:      --input requests.jsonl --output out/   (lines: {\"id\", \"account\","
+          + " \"task\", \"model\", \"body\"})",
       ""
     })
 public final class JobCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, description = "Input file or folder (local path or s3a://): JSON lines, Parquet, ORC or CSV.")
+  @Option(
+      names = "--input",
+      required = true,
+      description = "Input file or folder (local path or s3a://): JSON lines, Parquet, ORC or CSV.")
   String input;
 
-  @Option(names = "--output", required = true, description = "Output folder: results/, usage/ and summary.json are written in it.")
+  @Option(
+      names = "--output",
+      required = true,
+      description = "Output folder: results/, usage/ and summary.json are written in it.")
   String output;
 
-  @Option(names = "--task", converter = TaskConverter.class,
-      description = "The task of every row (table enrichment). Omit for a request file. One of: ${COMPLETION-CANDIDATES}",
+  @Option(
+      names = "--task",
+      converter = TaskConverter.class,
+      description =
+          "The task of every row (table enrichment). Omit for a request file. One of:"
+              + " ${COMPLETION-CANDIDATES}",
       completionCandidates = TaskConverter.Names.class)
   Task task;
 
-  @Option(names = "--model", description = "The model of every row (table enrichment); default: the task's default (english).")
+  @Option(
+      names = "--model",
+      description =
+          "The model of every row (table enrichment); default: the task's default (english).")
   String model;
 
-  @Option(names = "--map", description = "Read a task field from a column: --map text=title (default: the column named like the field).")
+  @Option(
+      names = "--map",
+      description =
+          "Read a task field from a column: --map text=title (default: the column named like the"
+              + " field).")
   Map<String, String> fieldColumns = new LinkedHashMap<>();
 
-  @Option(names = "--set", description = "Give a task field the same JSON value in every row: --set 'labels=[\"a\",\"b\"]'.")
+  @Option(
+      names = "--set",
+      description =
+          "Give a task field the same JSON value in every row: --set 'labels=[\"a\",\"b\"]'.")
   Map<String, String> constantFields = new LinkedHashMap<>();
 
-  @Option(names = "--id-col", description = "The column identifying a row (rows without one become error rows).")
+  @Option(
+      names = "--id-col",
+      description = "The column identifying a row (rows without one become error rows).")
   String idColumn;
 
-  @Option(names = "--account", defaultValue = "default",
-      description = "Account billed for table rows, and for request lines that name none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--account",
+      defaultValue = "default",
+      description =
+          "Account billed for table rows, and for request lines that name none (default:"
+              + " ${DEFAULT-VALUE}).")
   String account;
 
-  @Option(names = "--format", converter = FormatConverter.class, description = "Input format: jsonl, parquet, orc, csv (default: from the input's name).")
+  @Option(
+      names = "--format",
+      converter = FormatConverter.class,
+      description = "Input format: jsonl, parquet, orc, csv (default: from the input's name).")
   DataFormat format;
 
-  @Option(names = "--output-format", converter = FormatConverter.class, description = "Results format: jsonl or parquet (default: the input's).")
+  @Option(
+      names = "--output-format",
+      converter = FormatConverter.class,
+      description = "Results format: jsonl or parquet (default: the input's).")
   DataFormat outputFormat;
 
-  @Option(names = "--overwrite", description = "Replace the output folder if it holds a previous job's output.")
+  @Option(
+      names = "--overwrite",
+      description = "Replace the output folder if it holds a previous job's output.")
   boolean overwrite;
 
   @Option(names = "--master", description = "Spark master (default: spark-submit's, or local[*]).")
@@ -71,45 +107,85 @@ public final class JobCommand implements Callable<Integer> {
   @Option(names = "--conf", description = "Any Spark setting: --conf spark.executor.memory=4g")
   Map<String, String> sparkSettings = new LinkedHashMap<>();
 
-  @Option(names = "--partitions", defaultValue = "0", description = "Minimum partitions (default: 3 per core).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "0",
+      description = "Minimum partitions (default: 3 per core).")
   int partitions;
 
-  @Option(names = "--intra-op-threads", defaultValue = "1",
-      description = "Threads one forward pass may use (default: ${DEFAULT-VALUE}; concurrent tasks x threads should not exceed cores).")
+  @Option(
+      names = "--intra-op-threads",
+      defaultValue = "1",
+      description =
+          "Threads one forward pass may use (default: ${DEFAULT-VALUE}; concurrent tasks x threads"
+              + " should not exceed cores).")
   int intraOpThreads;
 
-  @Option(names = "--batch-tokens", defaultValue = "4096", description = "Padded tokens per micro-batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-tokens",
+      defaultValue = "4096",
+      description = "Padded tokens per micro-batch (default: ${DEFAULT-VALUE}).")
   int batchTokens;
 
-  @Option(names = "--batch-rows", defaultValue = "64", description = "Rows per micro-batch at most (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-rows",
+      defaultValue = "64",
+      description = "Rows per micro-batch at most (default: ${DEFAULT-VALUE}).")
   int batchRows;
 
-  @Option(names = "--window-rows", defaultValue = "2048", description = "Rows sorted by length together (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window-rows",
+      defaultValue = "2048",
+      description = "Rows sorted by length together (default: ${DEFAULT-VALUE}).")
   int windowRows;
 
-  @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
+  @Option(
+      names = "--catalog",
+      description =
+          "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
   String catalog;
 
-  @Option(names = "--model-store", description = "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
+  @Option(
+      names = "--model-store",
+      description =
+          "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or"
+              + " ~/.backprop/models).")
   String modelStore;
 
-  @Option(names = "--responses", description = "Request files: also write each line's API response (batch bodies reassembled) to responses/.")
+  @Option(
+      names = "--responses",
+      description =
+          "Request files: also write each line's API response (batch bodies reassembled) to"
+              + " responses/.")
   boolean responses;
 
-  @Option(names = "--incremental",
-      description = "Nightly enrichment: skip rows whose id already has an ok result in --output, run new rows and retry error rows; "
-          + "each run is committed atomically as a new version (v0001, v0002, ...) with its own usage.")
+  @Option(
+      names = "--incremental",
+      description =
+          "Nightly enrichment: skip rows whose id already has an ok result in --output, run new"
+              + " rows and retry error rows; each run is committed atomically as a new version"
+              + " (v0001, v0002, ...) with its own usage.")
   boolean incremental;
 
-  @Option(names = "--dedupe", description = "Keep each repeated id's first row (default: refuse an input whose ids repeat, listing them).")
+  @Option(
+      names = "--dedupe",
+      description =
+          "Keep each repeated id's first row (default: refuse an input whose ids repeat, listing"
+              + " them).")
   boolean dedupe;
 
-  @Option(names = "--require-gpu",
-      description = "Fail at start unless every task gets a GPU its engine can use (never a silent CPU run); needs a cluster master "
-          + "and the GPU settings of conf/spark-defaults-gpu.conf.")
+  @Option(
+      names = "--require-gpu",
+      description =
+          "Fail at start unless every task gets a GPU its engine can use (never a silent CPU run);"
+              + " needs a cluster master and the GPU settings of conf/spark-defaults-gpu.conf.")
   boolean requireGpu;
 
-  @Option(names = "--no-progress", negatable = true, defaultValue = "true", description = "Show rows done / total while running (default: on).")
+  @Option(
+      names = "--no-progress",
+      negatable = true,
+      defaultValue = "true",
+      description = "Show rows done / total while running (default: on).")
   boolean progress;
 
   JobOptions options() {
@@ -139,15 +215,20 @@ public final class JobCommand implements Callable<Integer> {
   /** {@code --set labels=["a","b"]} is JSON; a bare word is a string: {@code --set text=hello}. */
   static Map<String, JsonNode> jsonValues(Map<String, String> texts) {
     Map<String, JsonNode> values = new LinkedHashMap<>();
-    texts.forEach((field, text) -> {
-      JsonNode value;
-      try {
-        value = Json.MAPPER.readTree(text);
-      } catch (JsonProcessingException e) {
-        value = null;
-      }
-      values.put(field, value == null || value.isMissingNode() ? Json.MAPPER.getNodeFactory().textNode(text) : value);
-    });
+    texts.forEach(
+        (field, text) -> {
+          JsonNode value;
+          try {
+            value = Json.MAPPER.readTree(text);
+          } catch (JsonProcessingException e) {
+            value = null;
+          }
+          values.put(
+              field,
+              value == null || value.isMissingNode()
+                  ? Json.MAPPER.getNodeFactory().textNode(text)
+                  : value);
+        });
     return values;
   }
 

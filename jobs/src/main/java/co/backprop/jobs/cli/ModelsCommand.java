@@ -27,20 +27,29 @@ import picocli.CommandLine.Parameters;
 public final class ModelsCommand {
   /** Where the catalog and the model store are. */
   static final class Location {
-    @Option(names = "--model-store",
-        description = "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or ~/.backprop/models).")
+    @Option(
+        names = "--model-store",
+        description =
+            "Folder or s3a:// URI of fetched models (default: $BACKPROP_MODEL_STORE or"
+                + " ~/.backprop/models).")
     String modelStore;
 
-    @Option(names = "--catalog", description = "Model catalog (default: the one bundled in the jar).")
+    @Option(
+        names = "--catalog",
+        description = "Model catalog (default: the one bundled in the jar).")
     Path catalog;
 
     ModelCatalog catalog() {
-      ModelStore store = modelStore == null ? ModelStore.fromEnvironment() : new ModelStore(modelStore);
+      ModelStore store =
+          modelStore == null ? ModelStore.fromEnvironment() : new ModelStore(modelStore);
       return catalog == null ? ModelCatalog.bundled(store) : ModelCatalog.load(catalog, store);
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Every catalog model: task, name, kind, size, installed or not.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Every catalog model: task, name, kind, size, installed or not.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin Location location;
 
@@ -52,14 +61,34 @@ public final class ModelsCommand {
       out.printf(Locale.ROOT, format, "TASK", "NAME", "KIND", "ARTIFACT", "SIZE", "STATUS");
       for (ModelSpec spec : catalog.all()) {
         boolean installed = ModelFiles.isInstalled(spec);
-        Long size = installed && !spec.location().startsWith("classpath:") && !catalog.store().isRemote() ? folderSize(Path.of(spec.location())) : catalog.artifact(spec.artifact()).size();
-        String status = installed ? "installed" + (spec.location().startsWith("classpath:") ? " (bundled)" : " in " + spec.location()) : "not installed: " + spec.install();
-        out.printf(Locale.ROOT, format, spec.task().apiName(), spec.name(), spec.kind(), spec.artifact(),
-            size == null ? "?" : (installed ? "" : "~") + ModelFetcher.megabytes(size), status);
+        Long size =
+            installed && !spec.location().startsWith("classpath:") && !catalog.store().isRemote()
+                ? folderSize(Path.of(spec.location()))
+                : catalog.artifact(spec.artifact()).size();
+        String status =
+            installed
+                ? "installed"
+                    + (spec.location().startsWith("classpath:")
+                        ? " (bundled)"
+                        : " in " + spec.location())
+                : "not installed: " + spec.install();
+        out.printf(
+            Locale.ROOT,
+            format,
+            spec.task().apiName(),
+            spec.name(),
+            spec.kind(),
+            spec.artifact(),
+            size == null ? "?" : (installed ? "" : "~") + ModelFetcher.megabytes(size),
+            status);
       }
       out.println();
-      out.println("zero-shot-embedding models classify by similarity to each label (a softmax of scaled cosines), not by entailment;");
-      out.println("a name with a preferred model (english -> english-nli, english-goemotions) is served by it once it is installed.");
+      out.println(
+          "zero-shot-embedding models classify by similarity to each label (a softmax of scaled"
+              + " cosines), not by entailment;");
+      out.println(
+          "a name with a preferred model (english -> english-nli, english-goemotions) is served by"
+              + " it once it is installed.");
       out.println("model store: " + catalog.store().root());
       return 0;
     }
@@ -71,12 +100,19 @@ public final class ModelsCommand {
     }
   }
 
-  @Command(name = "fetch", mixinStandardHelpOptions = true,
-      description = "Downloads an artifact (or the artifact of TASK/NAME) into the model store, resumably and atomically.")
+  @Command(
+      name = "fetch",
+      mixinStandardHelpOptions = true,
+      description =
+          "Downloads an artifact (or the artifact of TASK/NAME) into the model store, resumably and"
+              + " atomically.")
   static final class FetchCommand implements Callable<Integer> {
     @Mixin Location location;
 
-    @Parameters(paramLabel = "NAME", description = "An artifact, e.g. nli-deberta-v3-xsmall, or a model as TASK/NAME, e.g. qa/english.")
+    @Parameters(
+        paramLabel = "NAME",
+        description =
+            "An artifact, e.g. nli-deberta-v3-xsmall, or a model as TASK/NAME, e.g. qa/english.")
     String name;
 
     @Option(names = "--force", description = "Fetch again even when installed.")
@@ -88,15 +124,20 @@ public final class ModelsCommand {
       String artifact = name;
       int slash = name.indexOf('/');
       if (slash > 0) {
-        artifact = catalog.resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1)).artifact();
+        artifact =
+            catalog
+                .resolve(Task.fromApiName(name.substring(0, slash)), name.substring(slash + 1))
+                .artifact();
       }
-      ModelFetcher fetcher = new ModelFetcher(ModelFetcher.defaultClient(), System.out, System.console() != null);
+      ModelFetcher fetcher =
+          new ModelFetcher(ModelFetcher.defaultClient(), System.out, System.console() != null);
       ModelStore store = catalog.store();
       if (!store.isRemote()) {
         fetcher.fetch(store, artifact, catalog.artifact(artifact), force);
         return 0;
       }
-      // A remote store: download into the local one (resumable there), then upload once for every executor.
+      // A remote store: download into the local one (resumable there), then upload once for every
+      // executor.
       ModelStore local = ModelStore.fromEnvironment();
       if (local.isRemote()) {
         local = new ModelStore(Path.of(System.getProperty("user.home"), ".backprop", "models"));

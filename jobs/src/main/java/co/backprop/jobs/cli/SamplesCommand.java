@@ -19,9 +19,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "samples",
     mixinStandardHelpOptions = true,
-    description = "Writes the bundled sample datasets (products.jsonl, products.parquet, requests.jsonl).")
+    description =
+        "Writes the bundled sample datasets (products.jsonl, products.parquet, requests.jsonl).")
 public final class SamplesCommand implements Callable<Integer> {
-  @Option(names = "--output", defaultValue = "datasets", description = "Folder to write them to (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--output",
+      defaultValue = "datasets",
+      description = "Folder to write them to (default: ${DEFAULT-VALUE}).")
   Path output;
 
   @Override
@@ -31,7 +35,11 @@ public final class SamplesCommand implements Callable<Integer> {
     writeJsonLines(output.resolve("products.jsonl"), products);
     writeJsonLines(output.resolve("requests.jsonl"), SampleDatasets.requests());
     writeParquet(output.resolve("products.jsonl"), output.resolve("products.parquet"));
-    System.out.println("wrote " + products.size() + " products and the request sample to " + output.toAbsolutePath());
+    System.out.println(
+        "wrote "
+            + products.size()
+            + " products and the request sample to "
+            + output.toAbsolutePath());
     return 0;
   }
 
@@ -44,15 +52,26 @@ public final class SamplesCommand implements Callable<Integer> {
   /** One Parquet file (not a folder) with the same rows, in the same order. */
   private static void writeParquet(Path jsonLines, Path parquet) throws IOException {
     Path folder = parquet.resolveSibling(parquet.getFileName() + ".tmp");
-    SparkSession spark = SparkSessions.create("backprop samples", "local[1]", Map.of("spark.ui.enabled", "false"));
+    SparkSession spark =
+        SparkSessions.create("backprop samples", "local[1]", Map.of("spark.ui.enabled", "false"));
     try {
-      spark.read().schema("sku STRING, title STRING, category STRING, price DOUBLE").json(jsonLines.toString())
-          .coalesce(1).write().mode(SaveMode.Overwrite).parquet(folder.toString());
+      spark
+          .read()
+          .schema("sku STRING, title STRING, category STRING, price DOUBLE")
+          .json(jsonLines.toString())
+          .coalesce(1)
+          .write()
+          .mode(SaveMode.Overwrite)
+          .parquet(folder.toString());
     } finally {
       spark.stop();
     }
     try (Stream<Path> files = Files.list(folder)) {
-      Path part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Path part =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
       Files.move(part, parquet, StandardCopyOption.REPLACE_EXISTING);
     }
     try (Stream<Path> rest = Files.walk(folder)) {

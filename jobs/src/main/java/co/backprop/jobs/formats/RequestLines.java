@@ -1,13 +1,12 @@
 package co.backprop.jobs.formats;
 
+import co.backprop.contract.task.ItemResponses;
+import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.ItemResult;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.contract.task.ItemResponses;
-import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.RequestLine;
-import co.backprop.jobs.formats.ResultColumns;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,9 @@ import java.util.List;
 public final class RequestLines implements LineFormat<RequestLine> {
   public static final List<String> KEY_COLUMNS = List.of("id", "index", "line", "account", "task");
 
-  /** The API response of one request line from its items' result lines: see {@link ItemResponses}. */
+  /**
+   * The API response of one request line from its items' result lines: see {@link ItemResponses}.
+   */
   public static String response(Iterable<String> itemLines) {
     return ItemResponses.assemble(itemLines);
   }

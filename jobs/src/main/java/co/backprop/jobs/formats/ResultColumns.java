@@ -1,8 +1,8 @@
 package co.backprop.jobs.formats;
 
-import co.backprop.engines.pipeline.ItemResult;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskOutput;
+import co.backprop.engines.pipeline.ItemResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +68,9 @@ public final class ResultColumns {
     target.put(STATUS, result.status());
     target.put(ERROR, result.error());
     if (task != null) {
-      target.set(task.responseField(), result.output() == null ? target.nullNode() : result.output().toJson());
+      target.set(
+          task.responseField(),
+          result.output() == null ? target.nullNode() : result.output().toJson());
     }
     target.put(MODEL, result.model());
     target.put(DEVICE, result.device());
@@ -90,7 +92,8 @@ public final class ResultColumns {
     }
     if (output instanceof TaskOutput.Probabilities probabilities) {
       // Spark's row encoder takes a Scala map for a MapType column.
-      return scala.jdk.javaapi.CollectionConverters.asScala(new java.util.LinkedHashMap<>(probabilities.values()));
+      return scala.jdk.javaapi.CollectionConverters.asScala(
+          new java.util.LinkedHashMap<>(probabilities.values()));
     }
     if (output instanceof TaskOutput.Answer answer) {
       return answer.value();

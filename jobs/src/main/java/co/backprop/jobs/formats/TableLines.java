@@ -1,12 +1,11 @@
 package co.backprop.jobs.formats;
 
+import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
-import co.backprop.jobs.formats.ResultColumns;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,12 +29,17 @@ public final class TableLines implements LineFormat<TableLines.Line> {
     } catch (JsonProcessingException e) {
       return PendingRow.of(
           new Line(number, null, text),
-          PendingItem.invalid(mapping.task(), mapping.model(), "line " + number + ": not valid JSON: " + e.getOriginalMessage()));
+          PendingItem.invalid(
+              mapping.task(),
+              mapping.model(),
+              "line " + number + ": not valid JSON: " + e.getOriginalMessage()));
     }
     if (json == null || !json.isObject()) {
       return PendingRow.of(
           new Line(number, null, text),
-          PendingItem.invalid(mapping.task(), mapping.model(),
+          PendingItem.invalid(
+              mapping.task(),
+              mapping.model(),
               "line " + number + ": must be a JSON object but got " + Json.describe(json)));
     }
     ObjectNode object = (ObjectNode) json;
@@ -43,9 +47,14 @@ public final class TableLines implements LineFormat<TableLines.Line> {
       if (object.has(column)) {
         return PendingRow.of(
             new Line(number, object, null),
-            PendingItem.invalid(mapping.task(), mapping.model(),
-                "input field '" + column + "' clashes with a result column ("
-                    + String.join(", ", ResultColumns.names(mapping.task())) + "); rename it"));
+            PendingItem.invalid(
+                mapping.task(),
+                mapping.model(),
+                "input field '"
+                    + column
+                    + "' clashes with a result column ("
+                    + String.join(", ", ResultColumns.names(mapping.task()))
+                    + "); rename it"));
       }
     }
     return PendingRow.of(new Line(number, object, null), mapping.item(object::get));

@@ -1,10 +1,9 @@
 package co.backprop.jobs.formats;
 
+import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.TableMapping;
-import co.backprop.jobs.formats.ResultColumns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,10 +42,13 @@ public final class TableRows implements Serializable {
   }
 
   public PendingRow<Row> read(Row row, TableMapping mapping) {
-    return PendingRow.of(row, mapping.item(column -> {
-      Integer index = columnIndex.get(column);
-      return index == null || row.isNullAt(index) ? null : toJson(row.get(index));
-    }));
+    return PendingRow.of(
+        row,
+        mapping.item(
+            column -> {
+              Integer index = columnIndex.get(column);
+              return index == null || row.isNullAt(index) ? null : toJson(row.get(index));
+            }));
   }
 
   public Row write(CompletedRow<Row> row) {
@@ -71,7 +73,10 @@ public final class TableRows implements Serializable {
     if (value instanceof Boolean bool) {
       return Json.MAPPER.getNodeFactory().booleanNode(bool);
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
       return Json.MAPPER.getNodeFactory().numberNode(((Number) value).longValue());
     }
     if (value instanceof Number number) {
@@ -79,12 +84,14 @@ public final class TableRows implements Serializable {
     }
     if (value instanceof scala.collection.Seq<?> seq) {
       ArrayNode array = Json.MAPPER.createArrayNode();
-      scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(element -> array.add(toJson(element)));
+      scala.jdk.javaapi.CollectionConverters.asJava(seq)
+          .forEach(element -> array.add(toJson(element)));
       return array;
     }
     if (value instanceof scala.collection.Map<?, ?> map) {
       ObjectNode object = Json.MAPPER.createObjectNode();
-      scala.jdk.javaapi.CollectionConverters.asJava(map).forEach((k, v) -> object.set(String.valueOf(k), toJson(v)));
+      scala.jdk.javaapi.CollectionConverters.asJava(map)
+          .forEach((k, v) -> object.set(String.valueOf(k), toJson(v)));
       return object;
     }
     // Structs, binary, dates: not a task field's type; the parser names the field.

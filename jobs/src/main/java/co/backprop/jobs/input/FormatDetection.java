@@ -6,10 +6,10 @@ import co.backprop.contract.job.JobField;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.conf.Configuration;
 
 /** Which {@link DataFormat} an input is in, when the job was not told: from its file names. */
 public final class FormatDetection {
@@ -46,7 +46,14 @@ public final class FormatDetection {
 
   private static DataFormat fromFileName(String fileName, String input) {
     return DataFormat.ofFileName(fileName)
-        .orElseThrow(() -> new InvalidJobException(
-            JobField.FORMAT, "cannot tell the format of " + input + " from its name; name it with {format} (" + DataFormat.names() + ")"));
+        .orElseThrow(
+            () ->
+                new InvalidJobException(
+                    JobField.FORMAT,
+                    "cannot tell the format of "
+                        + input
+                        + " from its name; name it with {format} ("
+                        + DataFormat.names()
+                        + ")"));
   }
 }

@@ -3,10 +3,9 @@ package co.backprop.jobs.input;
 import static java.util.Objects.requireNonNull;
 
 import co.backprop.contract.model.ModelSpec;
+import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.engines.runner.RunnerOptions;
-import co.backprop.contract.task.Task;
-import co.backprop.jobs.input.TableMapping;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

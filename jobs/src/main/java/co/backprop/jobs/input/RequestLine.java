@@ -1,12 +1,12 @@
 package co.backprop.jobs.input;
 
-import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.contract.task.BodyItem;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskBody;
 import co.backprop.contract.task.TaskBodyParser;
+import co.backprop.engines.pipeline.PendingItem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -32,17 +32,32 @@ public record RequestLine(
     return read(line, text, defaultAccount, false);
   }
 
-  /** @param fixedAccount whether every line must be billed to {@code defaultAccount} */
-  public static RequestLine read(long line, String text, String defaultAccount, boolean fixedAccount) {
+  /**
+   * @param fixedAccount whether every line must be billed to {@code defaultAccount}
+   */
+  public static RequestLine read(
+      long line, String text, String defaultAccount, boolean fixedAccount) {
     JsonNode json;
     try {
       json = Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      return failed(line, null, defaultAccount, null, "line " + line + ": not valid JSON: " + e.getOriginalMessage());
+      return failed(
+          line,
+          null,
+          defaultAccount,
+          null,
+          "line " + line + ": not valid JSON: " + e.getOriginalMessage());
     }
     if (json == null || !json.isObject()) {
-      return failed(line, null, defaultAccount, null,
-          "line " + line + ": must be a JSON object {id, account, task, model, body} but got " + Json.describe(json));
+      return failed(
+          line,
+          null,
+          defaultAccount,
+          null,
+          "line "
+              + line
+              + ": must be a JSON object {id, account, task, model, body} but got "
+              + Json.describe(json));
     }
     String id = null;
     String account = defaultAccount;
@@ -51,7 +66,9 @@ public record RequestLine(
       for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!FIELDS.contains(name)) {
-          throw new InvalidRequestException(name, "is not a field of a request line; allowed fields: id, account, task, model, body");
+          throw new InvalidRequestException(
+              name,
+              "is not a field of a request line; allowed fields: id, account, task, model, body");
         }
       }
       id = id(json.get("id"));
@@ -60,7 +77,12 @@ public record RequestLine(
         String named = account;
         account = defaultAccount;
         throw new InvalidRequestException(
-            "account", "this job's requests are billed to '" + defaultAccount + "'; the line names '" + named + "'");
+            "account",
+            "this job's requests are billed to '"
+                + defaultAccount
+                + "'; the line names '"
+                + named
+                + "'");
       }
       task = task(json.get("task"));
       String lineModel = optionalString(json, "model", null);
@@ -74,7 +96,8 @@ public record RequestLine(
             "model", "the line names '" + lineModel + "' but its body names '" + bodyModel + "'");
       }
       TaskBody parsed = TaskBodyParser.parse(task, body);
-      String model = bodyModel != null ? bodyModel : lineModel != null ? lineModel : task.defaultModel();
+      String model =
+          bodyModel != null ? bodyModel : lineModel != null ? lineModel : task.defaultModel();
       return new RequestLine(line, id, account, task, model, parsed, null);
     } catch (InvalidRequestException e) {
       return failed(line, id, account, task, e.getMessage());
@@ -118,7 +141,8 @@ public record RequestLine(
     if (node.isIntegralNumber()) {
       return node.asText();
     }
-    throw new InvalidRequestException("id", "must be a non-empty string or an integer but got " + Json.describe(node));
+    throw new InvalidRequestException(
+        "id", "must be a non-empty string or an integer but got " + Json.describe(node));
   }
 
   private static Task task(JsonNode node) {
@@ -141,7 +165,8 @@ public record RequestLine(
       return defaultValue;
     }
     if (!node.isTextual() || node.textValue().isBlank()) {
-      throw new InvalidRequestException(field, "must be a non-empty string but got " + Json.describe(node));
+      throw new InvalidRequestException(
+          field, "must be a non-empty string but got " + Json.describe(node));
     }
     return node.textValue();
   }

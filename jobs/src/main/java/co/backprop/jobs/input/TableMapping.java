@@ -2,13 +2,13 @@ package co.backprop.jobs.input;
 
 import static java.util.Objects.requireNonNull;
 
-import co.backprop.engines.pipeline.PendingItem;
+import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.Json;
-import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskBody;
 import co.backprop.contract.task.TaskBodyParser;
+import co.backprop.engines.pipeline.PendingItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
@@ -18,9 +18,9 @@ import java.util.function.Function;
 
 /**
  * How a table row becomes one single request of the job's task: each body field is read from its
- * column (by default the column named like the field), or set to a constant for every row. The
- * body is then validated by the same parser as the API's, so a table row and an HTTP body fail
- * alike, with the column named in the message.
+ * column (by default the column named like the field), or set to a constant for every row. The body
+ * is then validated by the same parser as the API's, so a table row and an HTTP body fail alike,
+ * with the column named in the message.
  */
 public final class TableMapping implements Serializable {
   private final Task task;
@@ -100,7 +100,8 @@ public final class TableMapping implements Serializable {
       if (parsed.batch()) {
         throw new InvalidRequestException(
             primaryField(),
-            "must be a string but got a list (a table row is one request; use a request file for batch bodies)");
+            "must be a string but got a list (a table row is one request; use a request file for"
+                + " batch bodies)");
       }
       return parsed.items().get(0).isValid()
           ? PendingItem.valid(task, model, parsed.items().get(0).request())
@@ -110,7 +111,9 @@ public final class TableMapping implements Serializable {
     }
   }
 
-  /** "text: is required" → "text (column 'title'): is required" when the column is named otherwise. */
+  /**
+   * "text: is required" → "text (column 'title'): is required" when the column is named otherwise.
+   */
   private String withColumn(InvalidRequestException error) {
     String field = error.field();
     String base = field.replaceAll("\\[\\d+]$", "");
@@ -120,10 +123,4 @@ public final class TableMapping implements Serializable {
     }
     return field + " (column '" + column + "')" + error.getMessage().substring(field.length());
   }
-
-
-
-
-
-
 }

@@ -40,8 +40,10 @@ public final class HadoopModelFiles implements RemoteModelFiles {
     try {
       FileSystem fs = remote.getFileSystem(conf());
       FileStatus status = fs.getFileStatus(remote);
-      java.nio.file.Path target = ModelFiles.cacheFolder().resolve("remote").resolve(digest(location)).resolve(file);
-      return ModelFiles.cachedCopy(target, status.getLen(), status.getModificationTime(), () -> fs.open(remote));
+      java.nio.file.Path target =
+          ModelFiles.cacheFolder().resolve("remote").resolve(digest(location)).resolve(file);
+      return ModelFiles.cachedCopy(
+          target, status.getLen(), status.getModificationTime(), () -> fs.open(remote));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy model file " + remote + " to this machine", e);
     }
@@ -51,14 +53,17 @@ public final class HadoopModelFiles implements RemoteModelFiles {
    * Puts a local model folder into a remote store's folder. Each file is written under a temporary
    * name and renamed; the model counts as installed only once all its files are there.
    */
-  public static void upload(java.nio.file.Path folder, String location, Configuration conf) throws IOException {
+  public static void upload(java.nio.file.Path folder, String location, Configuration conf)
+      throws IOException {
     Path target = new Path(location);
     FileSystem fs = target.getFileSystem(conf);
     try (Stream<java.nio.file.Path> files = Files.list(folder)) {
       for (java.nio.file.Path file : files.filter(Files::isRegularFile).sorted().toList()) {
         Path partial = new Path(target, "." + file.getFileName() + ".partial");
-        // A plain stream, not copyFromLocalFile: that path's signed single PUT is refused by some S3-compatible servers.
-        try (InputStream in = Files.newInputStream(file); var out = fs.create(partial, true)) {
+        // A plain stream, not copyFromLocalFile: that path's signed single PUT is refused by some
+        // S3-compatible servers.
+        try (InputStream in = Files.newInputStream(file);
+            var out = fs.create(partial, true)) {
           in.transferTo(out);
         }
         Path done = new Path(target, file.getFileName().toString());
@@ -71,8 +76,9 @@ public final class HadoopModelFiles implements RemoteModelFiles {
   }
 
   /**
-   * The Hadoop settings of this JVM: Spark's ({@code spark.hadoop.*} included) once Spark runs, else
-   * the {@code spark.hadoop.*} system properties spark-submit and bin/backprop set from --conf.
+   * The Hadoop settings of this JVM: Spark's ({@code spark.hadoop.*} included) once Spark runs,
+   * else the {@code spark.hadoop.*} system properties spark-submit and bin/backprop set from
+   * --conf.
    */
   public static Configuration conf() {
     SparkEnv env = SparkEnv.get();
@@ -91,7 +97,8 @@ public final class HadoopModelFiles implements RemoteModelFiles {
 
   private static String digest(String location) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(location.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(location.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

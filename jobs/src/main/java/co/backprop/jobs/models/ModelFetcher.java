@@ -35,9 +35,8 @@ import java.util.stream.Stream;
 /**
  * Installs a catalog artifact into the model store over HTTP(S). Files download into a staging
  * folder ({@code .partial} while incomplete, resumed with a Range request after a broken connection
- * or an interrupted run), are checked against the size and SHA-256 the catalog pins, and the
- * folder is moved into place only when every file is there: a half-installed model is never
- * visible.
+ * or an interrupted run), are checked against the size and SHA-256 the catalog pins, and the folder
+ * is moved into place only when every file is there: a half-installed model is never visible.
  */
 public final class ModelFetcher {
   private static final int ATTEMPTS = 4;
@@ -51,7 +50,9 @@ public final class ModelFetcher {
     this(client, out, terminal, Duration.ofSeconds(60));
   }
 
-  /** @param stallTimeout how long a download may receive nothing before it is cut and resumed */
+  /**
+   * @param stallTimeout how long a download may receive nothing before it is cut and resumed
+   */
   public ModelFetcher(HttpClient client, PrintStream out, boolean terminal, Duration stallTimeout) {
     this.client = client;
     this.out = out;
@@ -67,21 +68,32 @@ public final class ModelFetcher {
   }
 
   /** Installs the artifact and returns its folder; an installed one is left alone unless forced. */
-  public Path fetch(ModelStore store, String name, Artifact artifact, boolean force) throws IOException {
+  public Path fetch(ModelStore store, String name, Artifact artifact, boolean force)
+      throws IOException {
     if (!artifact.location().equals("store")) {
       throw new IllegalArgumentException(
-          "artifact " + name + " is not fetched: it is at " + artifact.location() + " (" + artifact.install() + ")");
+          "artifact "
+              + name
+              + " is not fetched: it is at "
+              + artifact.location()
+              + " ("
+              + artifact.install()
+              + ")");
     }
     if (artifact.download().isEmpty()) {
-      throw new IllegalArgumentException("artifact " + name + " cannot be downloaded: " + artifact.install());
+      throw new IllegalArgumentException(
+          "artifact " + name + " cannot be downloaded: " + artifact.install());
     }
     for (String file : artifact.files().values()) {
       if (!artifact.download().containsKey(file)) {
-        throw new IllegalArgumentException("the catalog gives no download for " + file + " of artifact " + name);
+        throw new IllegalArgumentException(
+            "the catalog gives no download for " + file + " of artifact " + name);
       }
     }
     Path target = store.folder(name);
-    if (!force && artifact.files().values().stream().allMatch(file -> Files.isRegularFile(target.resolve(file)))) {
+    if (!force
+        && artifact.files().values().stream()
+            .allMatch(file -> Files.isRegularFile(target.resolve(file)))) {
       out.println(name + " is already installed in " + target + " (--force fetches it again)");
       return target;
     }
@@ -93,7 +105,8 @@ public final class ModelFetcher {
       if (!Files.isRegularFile(file)) {
         download(download.getKey(), download.getValue(), file);
       }
-      files.putObject(download.getKey())
+      files
+          .putObject(download.getKey())
           .put("url", download.getValue().url())
           .put("size", Files.size(file))
           .put("sha256", sha256(file));
@@ -108,7 +121,8 @@ public final class ModelFetcher {
   /** Moves the complete staging folder into place in one rename, replacing an older copy. */
   private static void install(Path staging, Path target) throws IOException {
     if (Files.exists(target)) {
-      Path old = target.resolveSibling(".replaced-" + target.getFileName() + "-" + System.nanoTime());
+      Path old =
+          target.resolveSibling(".replaced-" + target.getFileName() + "-" + System.nanoTime());
       Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       deleteRecursively(old);
     }
@@ -126,12 +140,24 @@ public final class ModelFetcher {
       } catch (IOException e) {
         last = e;
         out.println();
-        out.println(name + ": " + e.getMessage() + (attempt < ATTEMPTS ? "; resuming (attempt " + (attempt + 1) + " of " + ATTEMPTS + ")" : ""));
+        out.println(
+            name
+                + ": "
+                + e.getMessage()
+                + (attempt < ATTEMPTS
+                    ? "; resuming (attempt " + (attempt + 1) + " of " + ATTEMPTS + ")"
+                    : ""));
         sleep(attempt);
       }
     }
     if (last != null) {
-      throw new IOException("could not download " + download.url() + " after " + ATTEMPTS + " attempts; run the fetch again to resume", last);
+      throw new IOException(
+          "could not download "
+              + download.url()
+              + " after "
+              + ATTEMPTS
+              + " attempts; run the fetch again to resume",
+          last);
     }
     check(name, download, partial);
     Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
@@ -140,7 +166,8 @@ public final class ModelFetcher {
   /** One GET, resuming from what the partial file holds when the server takes a Range request. */
   private void transfer(String name, Download download, Path partial) throws IOException {
     long have = Files.exists(partial) ? Files.size(partial) : 0;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(download.url())).timeout(Duration.ofMinutes(2)).GET();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(download.url())).timeout(Duration.ofMinutes(2)).GET();
     if (have > 0) {
       request.header("Range", "bytes=" + have + "-");
     }
@@ -161,7 +188,8 @@ public final class ModelFetcher {
       response.body().close();
       throw new IOException("GET " + download.url() + " answered HTTP " + status);
     }
-    long total = response.headers().firstValueAsLong("Content-Length").orElse(-1) + (append ? have : 0);
+    long total =
+        response.headers().firstValueAsLong("Content-Length").orElse(-1) + (append ? have : 0);
     if (!append) {
       have = 0;
     }
@@ -171,14 +199,21 @@ public final class ModelFetcher {
     AtomicLong lastRead = new AtomicLong(System.nanoTime());
     try (InputStream in = response.body();
         OutputStream sink =
-            Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            Files.newOutputStream(
+                partial,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
       long period = Math.max(stallTimeout.toMillis() / 4, 10);
-      watchdog.scheduleAtFixedRate(() -> {
-        if (System.nanoTime() - lastRead.get() > stallTimeout.toNanos()) {
-          closeQuietly(in);
-        }
-      }, period, period, TimeUnit.MILLISECONDS);
+      watchdog.scheduleAtFixedRate(
+          () -> {
+            if (System.nanoTime() - lastRead.get() > stallTimeout.toNanos()) {
+              closeQuietly(in);
+            }
+          },
+          period,
+          period,
+          TimeUnit.MILLISECONDS);
       byte[] buffer = new byte[1 << 16];
       for (int read; (read = in.read(buffer)) >= 0; ) {
         lastRead.set(System.nanoTime());
@@ -190,7 +225,8 @@ public final class ModelFetcher {
     }
     progress.done();
     if (total >= 0 && Files.size(partial) != total) {
-      throw new IOException("the connection closed after " + Files.size(partial) + " of " + total + " bytes");
+      throw new IOException(
+          "the connection closed after " + Files.size(partial) + " of " + total + " bytes");
     }
   }
 
@@ -198,14 +234,21 @@ public final class ModelFetcher {
     if (download.size() != null && Files.size(file) != download.size()) {
       long size = Files.size(file);
       Files.delete(file);
-      throw new IOException(name + " is " + size + " bytes but the catalog says " + download.size() + "; deleted it");
+      throw new IOException(
+          name + " is " + size + " bytes but the catalog says " + download.size() + "; deleted it");
     }
     if (download.sha256() != null) {
       String digest = sha256(file);
       if (!digest.equalsIgnoreCase(download.sha256())) {
         Files.delete(file);
         throw new IOException(
-            "the SHA-256 of " + name + " is " + digest + " but the catalog pins " + download.sha256() + "; deleted it");
+            "the SHA-256 of "
+                + name
+                + " is "
+                + digest
+                + " but the catalog pins "
+                + download.sha256()
+                + "; deleted it");
       }
     }
   }
@@ -301,8 +344,15 @@ public final class ModelFetcher {
       int width = 30;
       int filled = (int) (width * done / total);
       return String.format(
-          Locale.ROOT, "%s [%s%s] %s / %s (%d%%)  %s   ", name, "#".repeat(filled), " ".repeat(width - filled),
-          megabytes(done), megabytes(total), 100 * done / total, rate);
+          Locale.ROOT,
+          "%s [%s%s] %s / %s (%d%%)  %s   ",
+          name,
+          "#".repeat(filled),
+          " ".repeat(width - filled),
+          megabytes(done),
+          megabytes(total),
+          100 * done / total,
+          rate);
     }
   }
 

@@ -36,11 +36,14 @@ public final class OutputPaths {
         FileStatus[] children = fs.listStatus(root);
         boolean ours = fs.exists(paths.resultsPath()) || fs.exists(paths.summaryPath());
         if (!overwrite) {
-          throw new IllegalArgumentException("output " + output + " already exists; pass --overwrite to replace it");
+          throw new IllegalArgumentException(
+              "output " + output + " already exists; pass --overwrite to replace it");
         }
         if (children.length > 0 && !ours) {
           throw new IllegalArgumentException(
-              "output " + output + " exists and is not the output of a previous job; refusing to delete it");
+              "output "
+                  + output
+                  + " exists and is not the output of a previous job; refusing to delete it");
         }
         fs.delete(root, true);
       }

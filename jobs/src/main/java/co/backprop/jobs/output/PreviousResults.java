@@ -1,15 +1,15 @@
 package co.backprop.jobs.output;
 
-import co.backprop.jobs.formats.ResultColumns;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
-import co.backprop.outputs.OutputLayout;
 import co.backprop.contract.job.DataFormat;
+import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.spark.InputIds;
+import co.backprop.outputs.OutputLayout;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -22,8 +22,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The results of the current run of an incremental output: which ids are done (every result row
- * of the id is ok), and the rows the next run carries over unchanged.
+ * The results of the current run of an incremental output: which ids are done (every result row of
+ * the id is ok), and the rows the next run carries over unchanged.
  */
 public final class PreviousResults {
   private static final String VALUE = "value";
@@ -73,24 +73,34 @@ public final class PreviousResults {
     StructType previous = spark.read().format(format.sparkSource()).load(results).schema();
     if (!columns(previous).equals(columns(next))) {
       throw new IllegalArgumentException(
-          "--incremental: this run's result columns " + columns(next) + " differ from those of the current run in " + results
-              + " " + columns(previous) + "; the input's columns changed, so start a new output folder");
+          "--incremental: this run's result columns "
+              + columns(next)
+              + " differ from those of the current run in "
+              + results
+              + " "
+              + columns(previous)
+              + "; the input's columns changed, so start a new output folder");
     }
   }
 
   private static List<String> columns(StructType schema) {
-    return Arrays.stream(schema.fields()).map(StructField::toDDL).map(ddl -> ddl.replace(" NOT NULL", "")).toList();
+    return Arrays.stream(schema.fields())
+        .map(StructField::toDDL)
+        .map(ddl -> ddl.replace(" NOT NULL", ""))
+        .toList();
   }
 
   /**
-   * Appends to {@code target} the previous rows whose id this run did not process, unchanged.
-   * Rows without an id are not carried: their input row runs again in every run.
+   * Appends to {@code target} the previous rows whose id this run did not process, unchanged. Rows
+   * without an id are not carried: their input row runs again in every run.
    *
    * @param processedIds the ids this run processed, one column
    * @return the rows carried over
    */
   public long carryOver(Dataset<Row> processedIds, String target) {
-    Dataset<Row> kept = InputIds.withoutDone(rowsWithIds().filter(col(InputIds.ID).isNotNull()), processedIds).drop(InputIds.ID, STATUS);
+    Dataset<Row> kept =
+        InputIds.withoutDone(rowsWithIds().filter(col(InputIds.ID).isNotNull()), processedIds)
+            .drop(InputIds.ID, STATUS);
     Observation carried = new Observation("carried");
     Dataset<Row> observed = kept.observe(carried, count(lit(1)).as("rows"));
     if (format == DataFormat.JSONL) {
@@ -107,19 +117,24 @@ public final class PreviousResults {
   }
 
   /**
-   * The previous rows with two added columns, their id ({@link InputIds#ID}) and status; JSON
-   * lines are read as text (column {@code value}) so they are carried over byte for byte.
+   * The previous rows with two added columns, their id ({@link InputIds#ID}) and status; JSON lines
+   * are read as text (column {@code value}) so they are carried over byte for byte.
    */
   private Dataset<Row> rowsWithIds() {
     if (format == DataFormat.JSONL) {
       Column fields = InputIds.textFields(col(VALUE), idField, ResultColumns.STATUS);
-      return spark.read().text(results)
+      return spark
+          .read()
+          .text(results)
           .withColumn(PARSED, fields)
           .withColumn(InputIds.ID, col(PARSED).getField(idField))
           .withColumn(STATUS, col(PARSED).getField(ResultColumns.STATUS))
           .drop(PARSED);
     }
-    return spark.read().format(format.sparkSource()).load(results)
+    return spark
+        .read()
+        .format(format.sparkSource())
+        .load(results)
         .withColumn(InputIds.ID, col(idField).cast("string"))
         .withColumn(STATUS, col(ResultColumns.STATUS));
   }

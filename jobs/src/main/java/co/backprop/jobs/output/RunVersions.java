@@ -16,7 +16,10 @@ import org.apache.hadoop.fs.Path;
  * the next one goes, and its commit. Works on any Hadoop file system (local, s3a).
  */
 public final class RunVersions {
-  /** Committed runs whose results are kept: the current one and the one before, for readers still on it. */
+  /**
+   * Committed runs whose results are kept: the current one and the one before, for readers still on
+   * it.
+   */
   private static final int KEPT_RESULTS = 2;
 
   private final Path root;
@@ -24,14 +27,18 @@ public final class RunVersions {
   private final List<Integer> committed;
   private final List<Integer> uncommitted;
 
-  private RunVersions(Path root, FileSystem fs, List<Integer> committed, List<Integer> uncommitted) {
+  private RunVersions(
+      Path root, FileSystem fs, List<Integer> committed, List<Integer> uncommitted) {
     this.root = root;
     this.fs = fs;
     this.committed = committed;
     this.uncommitted = uncommitted;
   }
 
-  /** Reads the folder's runs; refuses a folder holding anything else, such as a one-off job's output. */
+  /**
+   * Reads the folder's runs; refuses a folder holding anything else, such as a one-off job's
+   * output.
+   */
   public static RunVersions open(String output, Configuration hadoop) {
     JobOutput job = JobOutput.at(output, hadoop);
     List<String> others = new ArrayList<>();
@@ -42,7 +49,11 @@ public final class RunVersions {
     }
     if (!others.isEmpty()) {
       throw new IllegalArgumentException(
-          "--incremental: " + output + " holds '" + others.get(0) + "', which is not a run of incremental enrichment (v0001, v0002, ...); "
+          "--incremental: "
+              + output
+              + " holds '"
+              + others.get(0)
+              + "', which is not a run of incremental enrichment (v0001, v0002, ...); "
               + "give incremental runs an output folder of their own");
     }
     return new RunVersions(job.root(), job.fileSystem(), committed, uncommitted);
@@ -50,7 +61,9 @@ public final class RunVersions {
 
   /** The folder of the current (newest committed) run, if any. */
   public Optional<String> current() {
-    return committed.isEmpty() ? Optional.empty() : Optional.of(folder(committed.get(committed.size() - 1)).toString());
+    return committed.isEmpty()
+        ? Optional.empty()
+        : Optional.of(folder(committed.get(committed.size() - 1)).toString());
   }
 
   /**

@@ -16,19 +16,50 @@ public final class SampleDatasets {
   public static final int PRODUCTS = 300;
 
   private static final String[] BRANDS = {
-    "Acme", "Northwind", "Contoso", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne"
+    "Acme",
+    "Northwind",
+    "Contoso",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Vandelay",
+    "Stark",
+    "Wayne"
   };
   private static final String[][] CATEGORIES = {
-    {"audio", "wireless headphones", "bluetooth speaker", "noise-cancelling earbuds", "studio monitor"},
+    {
+      "audio",
+      "wireless headphones",
+      "bluetooth speaker",
+      "noise-cancelling earbuds",
+      "studio monitor"
+    },
     {"phones", "smartphone 128GB", "smartphone 256GB", "phone case", "USB-C charger"},
-    {"kitchen", "espresso machine", "stainless steel kettle", "chef's knife", "non-stick frying pan"},
+    {
+      "kitchen",
+      "espresso machine",
+      "stainless steel kettle",
+      "chef's knife",
+      "non-stick frying pan"
+    },
     {"furniture", "oak dining table", "ergonomic office chair", "bookshelf", "standing desk"},
     {"outdoor", "two-person tent", "hiking backpack 40L", "sleeping bag", "trekking poles"},
     {"toys", "wooden train set", "building blocks", "remote control car", "puzzle 1000 pieces"}
   };
   private static final String[] QUALIFIERS = {
-    "black", "white", "limited edition", "2024 model", "refurbished", "with carrying case", "for kids",
-    "compact", "extra large", "eco-friendly", "pro", "twin pack"
+    "black",
+    "white",
+    "limited edition",
+    "2024 model",
+    "refurbished",
+    "with carrying case",
+    "for kids",
+    "compact",
+    "extra large",
+    "eco-friendly",
+    "pro",
+    "twin pack"
   };
 
   private SampleDatasets() {}

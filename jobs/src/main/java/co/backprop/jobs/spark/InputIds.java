@@ -2,11 +2,11 @@ package co.backprop.jobs.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +31,7 @@ import scala.Tuple2;
  */
 public final class InputIds {
   public static final String ID = "__backprop_id";
+
   /** The input order: the line number of a JSON line, a sequence number of a table row. */
   public static final String ORDER = "__backprop_order";
 
@@ -39,17 +40,24 @@ public final class InputIds {
   private static final int EXAMPLES = 10;
 
   /**
-   * Ids found on more than one row: how many, the rows beyond each id's first, and the ids with
-   * the most rows with their row counts.
+   * Ids found on more than one row: how many, the rows beyond each id's first, and the ids with the
+   * most rows with their row counts.
    */
   public record Duplicates(long ids, long extraRows, Map<String, Long> examples) {
     public String message() {
       String listed =
-          examples.entrySet().stream().map(e -> "'" + e.getKey() + "' (" + e.getValue() + " rows)").collect(Collectors.joining(", "));
-      return "the input has " + ids + " id" + (ids == 1 ? "" : "s") + " on more than one row: " + listed
+          examples.entrySet().stream()
+              .map(e -> "'" + e.getKey() + "' (" + e.getValue() + " rows)")
+              .collect(Collectors.joining(", "));
+      return "the input has "
+          + ids
+          + " id"
+          + (ids == 1 ? "" : "s")
+          + " on more than one row: "
+          + listed
           + (ids > examples.size() ? ", ..." : "")
-          + ". Each id must be unique so every row gets one result and is billed once: fix the input, "
-          + "or pass --dedupe to keep only each id's first row";
+          + ". Each id must be unique so every row gets one result and is billed once: fix the"
+          + " input, or pass --dedupe to keep only each id's first row";
     }
   }
 
@@ -59,19 +67,28 @@ public final class InputIds {
    * Numbered JSON lines as rows {@code (ORDER, text, ID)}: the id is the line's field {@code
    * idField} as text (42 and "42" are the same id); null when the line is not JSON or has none.
    */
-  public static Dataset<Row> ofLines(SparkSession spark, JavaRDD<Tuple2<Long, String>> numbered, String idField) {
+  public static Dataset<Row> ofLines(
+      SparkSession spark, JavaRDD<Tuple2<Long, String>> numbered, String idField) {
     StructType schema =
-        new StructType().add(ORDER, DataTypes.LongType, false).add(TEXT, DataTypes.StringType, false);
-    Dataset<Row> lines = spark.createDataFrame(numbered.map(line -> RowFactory.create(line._1(), line._2())), schema);
+        new StructType()
+            .add(ORDER, DataTypes.LongType, false)
+            .add(TEXT, DataTypes.StringType, false);
+    Dataset<Row> lines =
+        spark.createDataFrame(
+            numbered.map(line -> RowFactory.create(line._1(), line._2())), schema);
     return lines.withColumn(ID, textField(col(TEXT), idField));
   }
 
   /** The numbered lines of {@link #ofLines} rows, in no particular order. */
   public static JavaRDD<Tuple2<Long, String>> lines(Dataset<Row> rows) {
-    return rows.select(ORDER, TEXT).javaRDD().map(row -> new Tuple2<>(row.getLong(0), row.getString(1)));
+    return rows.select(ORDER, TEXT)
+        .javaRDD()
+        .map(row -> new Tuple2<>(row.getLong(0), row.getString(1)));
   }
 
-  /** A top-level field of JSON text as text, whatever its JSON type; null when absent or not JSON. */
+  /**
+   * A top-level field of JSON text as text, whatever its JSON type; null when absent or not JSON.
+   */
   public static Column textField(Column json, String field) {
     return textFields(json, field).getField(field);
   }
@@ -91,7 +108,8 @@ public final class InputIds {
 
   /** Ids on more than one row, or null when every id is unique (one aggregation over the ids). */
   public static Duplicates duplicates(Dataset<Row> rows) {
-    Dataset<Row> repeated = rows.filter(col(ID).isNotNull()).groupBy(ID).count().filter(col("count").gt(1));
+    Dataset<Row> repeated =
+        rows.filter(col(ID).isNotNull()).groupBy(ID).count().filter(col("count").gt(1));
     List<Row> first = repeated.orderBy(desc("count"), col(ID)).limit(EXAMPLES).collectAsList();
     if (first.isEmpty()) {
       return null;
@@ -116,7 +134,9 @@ public final class InputIds {
     return rows.join(done, rows.col(ID).equalTo(done.col(DONE)), "left_anti");
   }
 
-  /** The ids of the rows, without nulls: what an incremental run replaces in the previous results. */
+  /**
+   * The ids of the rows, without nulls: what an incremental run replaces in the previous results.
+   */
   public static Dataset<Row> ids(Dataset<Row> rows) {
     return rows.select(ID).filter(col(ID).isNotNull()).distinct();
   }

@@ -48,7 +48,8 @@ final class Iterators {
   }
 
   /** The non-blank lines, each with its number: {@code lastLineBefore + 1} onwards. */
-  static Iterator<Tuple2<Long, String>> numberNonBlank(Iterator<String> lines, long lastLineBefore) {
+  static Iterator<Tuple2<Long, String>> numberNonBlank(
+      Iterator<String> lines, long lastLineBefore) {
     return new Iterator<>() {
       private long line = lastLineBefore;
       private String next;

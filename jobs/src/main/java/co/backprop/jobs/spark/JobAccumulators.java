@@ -31,7 +31,14 @@ public final class JobAccumulators implements Serializable {
   void modelLoaded(String model, String device) {
     SparkEnv env = SparkEnv.get();
     String executor = env == null ? "driver" : env.executorId();
-    modelLoads.add(model + (device.equals("cpu") ? "" : " on " + device) + " on executor " + executor + " (pid " + ProcessHandle.current().pid() + ")");
+    modelLoads.add(
+        model
+            + (device.equals("cpu") ? "" : " on " + device)
+            + " on executor "
+            + executor
+            + " (pid "
+            + ProcessHandle.current().pid()
+            + ")");
   }
 
   public long rowsDoneId() {

@@ -2,8 +2,8 @@ package co.backprop.jobs.spark;
 
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.formats.LineFormat;
+import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.RequestLine;
 import java.io.Serializable;
 import java.util.Collections;
@@ -86,7 +86,9 @@ public final class JsonLinesStage {
   public JavaRDD<Tuple2<Long, String>> numbered(Survey survey) {
     long[] firstLine = survey.firstLine();
     return lines.mapPartitionsWithIndex(
-        (Integer partition, Iterator<String> it) -> Iterators.numberNonBlank(it, firstLine[partition]), true);
+        (Integer partition, Iterator<String> it) ->
+            Iterators.numberNonBlank(it, firstLine[partition]),
+        true);
   }
 
   /**
@@ -96,24 +98,34 @@ public final class JsonLinesStage {
    *     then range-partitioned by line number and sorted
    */
   public <C> JavaRDD<String> run(
-      JavaRDD<Tuple2<Long, String>> numbered, Survey survey, int targetPartitions, boolean reorder, LineFormat<C> format,
+      JavaRDD<Tuple2<Long, String>> numbered,
+      Survey survey,
+      int targetPartitions,
+      boolean reorder,
+      LineFormat<C> format,
       PartitionRunner runner) {
-    if (reorder || (lines.getNumPartitions() < targetPartitions && survey.rows() >= targetPartitions)) {
+    if (reorder
+        || (lines.getNumPartitions() < targetPartitions && survey.rows() >= targetPartitions)) {
       numbered =
           JavaPairRDD.fromJavaRDD(numbered)
-              .repartitionAndSortWithinPartitions(new LineRanges(survey.rows(), Math.max(1, (int) Math.min(targetPartitions, survey.rows()))))
+              .repartitionAndSortWithinPartitions(
+                  new LineRanges(
+                      survey.rows(), Math.max(1, (int) Math.min(targetPartitions, survey.rows()))))
               .map(pair -> pair);
     }
     return numbered.mapPartitions(
         (Iterator<Tuple2<Long, String>> it) -> {
           JobPlan plan = runner.plan();
-          Iterator<PendingRow<C>> pending = Iterators.map(it, pair -> format.read(pair._1(), pair._2(), plan));
+          Iterator<PendingRow<C>> pending =
+              Iterators.map(it, pair -> format.read(pair._1(), pair._2(), plan));
           Iterator<CompletedRow<C>> completed = runner.run(pending);
           return Iterators.flatten(completed, row -> format.write(row, plan));
         });
   }
 
-  /** Line n (1-based) of {@code total} goes to partition (n-1)·partitions/total: ranges in order. */
+  /**
+   * Line n (1-based) of {@code total} goes to partition (n-1)·partitions/total: ranges in order.
+   */
   static final class LineRanges extends Partitioner {
     private final long total;
     private final int partitions;

@@ -34,13 +34,17 @@ public final class PartitionRunner implements Serializable {
   public <C> Iterator<CompletedRow<C>> run(Iterator<PendingRow<C>> rows) {
     JobPlan jobPlan = plan.value();
     TaskContext task = TaskContext.get();
-    // Concurrent tasks on one executor may hold different GPUs: the cache keeps one model per device.
+    // Concurrent tasks on one executor may hold different GPUs: the cache keeps one model per
+    // device.
     RunnerOptions options = jobPlan.runnerOptions().onDevice(TaskDevices.device(task));
     PartitionPipeline<C> pipeline =
         new PartitionPipeline<>(
             (modelTask, name) -> {
               ModelSpec spec = jobPlan.model(modelTask, name);
-              return ModelCache.get(spec, options, () -> accumulators.modelLoaded(spec.qualifiedName(), options.device()));
+              return ModelCache.get(
+                  spec,
+                  options,
+                  () -> accumulators.modelLoaded(spec.qualifiedName(), options.device()));
             },
             jobPlan.batchPolicy());
     if (task != null) {

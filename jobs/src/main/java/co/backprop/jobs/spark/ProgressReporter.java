@@ -47,7 +47,12 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
    * @param sink told the rows done every second (a worker records them), or null
    */
   public ProgressReporter(
-      SparkContext context, long accumulatorId, LongSupplier settled, long total, PrintStream out, Sink sink) {
+      SparkContext context,
+      long accumulatorId,
+      LongSupplier settled,
+      long total,
+      PrintStream out,
+      Sink sink) {
     this.context = context;
     this.accumulatorId = accumulatorId;
     this.settled = settled;
@@ -130,10 +135,18 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     long done = done();
     double seconds = (System.nanoTime() - started) / 1e9;
     double rate = done / Math.max(seconds, 1e-9);
-    String eta = rate > 0 && done < total ? String.format(Locale.ROOT, ", ETA %.0fs", (total - done) / rate) : "";
+    String eta =
+        rate > 0 && done < total
+            ? String.format(Locale.ROOT, ", ETA %.0fs", (total - done) / rate)
+            : "";
     return String.format(
-        Locale.ROOT, "progress: %,d / %,d rows (%.0f%%), %.0f rows/s%s",
-        done, total, total == 0 ? 100.0 : 100.0 * done / total, rate, eta);
+        Locale.ROOT,
+        "progress: %,d / %,d rows (%.0f%%), %.0f rows/s%s",
+        done,
+        total,
+        total == 0 ? 100.0 : 100.0 * done / total,
+        rate,
+        eta);
   }
 
   @Override

@@ -16,7 +16,8 @@ public final class Selection {
   private final long duplicatesDropped;
   private final boolean filtered;
 
-  private Selection(Dataset<Row> rows, long inputRows, long selected, long duplicatesDropped, boolean filtered) {
+  private Selection(
+      Dataset<Row> rows, long inputRows, long selected, long duplicatesDropped, boolean filtered) {
     this.rows = rows;
     this.inputRows = inputRows;
     this.selected = selected;
@@ -41,7 +42,8 @@ public final class Selection {
    * @param doneIds ids to leave out (an incremental run's previous ok results), or null
    * @throws IllegalArgumentException listing repeated ids, unless {@code dedupe}
    */
-  public static Selection of(Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> doneIds) {
+  public static Selection of(
+      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> doneIds) {
     InputIds.Duplicates duplicates = inputRows > 1 ? InputIds.duplicates(rows) : null;
     if (duplicates != null && !dedupe) {
       throw new IllegalArgumentException(duplicates.message());
@@ -63,7 +65,10 @@ public final class Selection {
     return rows;
   }
 
-  /** Whether rows were left out: the rest lost their order and are sorted again by {@link InputIds#ORDER}. */
+  /**
+   * Whether rows were left out: the rest lost their order and are sorted again by {@link
+   * InputIds#ORDER}.
+   */
   public boolean filtered() {
     return filtered;
   }

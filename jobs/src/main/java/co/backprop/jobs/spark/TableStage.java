@@ -3,14 +3,14 @@ package co.backprop.jobs.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
-import co.backprop.engines.pipeline.CompletedRow;
-import co.backprop.engines.pipeline.PendingRow;
-import co.backprop.jobs.formats.TableRows;
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.InvalidJobException;
 import co.backprop.contract.job.JobField;
-import co.backprop.jobs.input.TableMapping;
+import co.backprop.engines.pipeline.CompletedRow;
+import co.backprop.engines.pipeline.PendingRow;
 import co.backprop.jobs.formats.ResultColumns;
+import co.backprop.jobs.formats.TableRows;
+import co.backprop.jobs.input.TableMapping;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Set;
@@ -57,28 +57,47 @@ public final class TableStage {
     if (primaryColumn != null && !columns.contains(primaryColumn)) {
       throw new InvalidJobException(
           JobField.MAP,
-          "the input has no column '" + primaryColumn + "' for the field " + primary
-              + (primaryColumn.equals(primary) ? "; map " + primary + " to a column with {map}" : "")
-              + "; its columns are: " + columnList);
+          "the input has no column '"
+              + primaryColumn
+              + "' for the field "
+              + primary
+              + (primaryColumn.equals(primary)
+                  ? "; map " + primary + " to a column with {map}"
+                  : "")
+              + "; its columns are: "
+              + columnList);
     }
     if (mapping.idColumn() != null && !columns.contains(mapping.idColumn())) {
       throw new InvalidJobException(
-          JobField.ID_COL, "the input has no column '" + mapping.idColumn() + "'; its columns are: " + columnList);
+          JobField.ID_COL,
+          "the input has no column '" + mapping.idColumn() + "'; its columns are: " + columnList);
     }
-    mapping.fieldColumns().forEach((field, column) -> {
-      if (STRING_FIELDS.contains(field) && columns.contains(column)) {
-        DataType type = schema.apply(column).dataType();
-        if (!type.equals(DataTypes.StringType)) {
-          throw new InvalidJobException(
-              JobField.MAP, "column '" + column + "' must be string for the field " + field + " but got " + type.simpleString());
-        }
-      }
-    });
+    mapping
+        .fieldColumns()
+        .forEach(
+            (field, column) -> {
+              if (STRING_FIELDS.contains(field) && columns.contains(column)) {
+                DataType type = schema.apply(column).dataType();
+                if (!type.equals(DataTypes.StringType)) {
+                  throw new InvalidJobException(
+                      JobField.MAP,
+                      "column '"
+                          + column
+                          + "' must be string for the field "
+                          + field
+                          + " but got "
+                          + type.simpleString());
+                }
+              }
+            });
     for (String result : ResultColumns.names(mapping.task())) {
       if (columns.contains(result)) {
         throw new IllegalArgumentException(
-            "the input already has a column '" + result + "', which the results add ("
-                + String.join(", ", ResultColumns.names(mapping.task())) + "); rename or drop it first");
+            "the input already has a column '"
+                + result
+                + "', which the results add ("
+                + String.join(", ", ResultColumns.names(mapping.task()))
+                + "); rename or drop it first");
       }
     }
   }
@@ -98,19 +117,31 @@ public final class TableStage {
    *
    * @param reorder whether the rows lost their order (filtered through a join)
    */
-  public Dataset<Row> run(Dataset<Row> rows, boolean reorder, TableMapping mapping, int targetPartitions, PartitionRunner runner) {
+  public Dataset<Row> run(
+      Dataset<Row> rows,
+      boolean reorder,
+      TableMapping mapping,
+      int targetPartitions,
+      PartitionRunner runner) {
     if (reorder || partitions() < targetPartitions) {
       // A small file is one partition: spread it over the cores, keeping row order.
-      rows = rows.repartitionByRange(targetPartitions, col(InputIds.ORDER)).sortWithinPartitions(InputIds.ORDER);
+      rows =
+          rows.repartitionByRange(targetPartitions, col(InputIds.ORDER))
+              .sortWithinPartitions(InputIds.ORDER);
     }
     // Back to the input's columns (quoted: a column may be named "a.b").
-    rows = rows.select(Arrays.stream(input.columns()).map(name -> col("`" + name.replace("`", "``") + "`")).toArray(Column[]::new));
+    rows =
+        rows.select(
+            Arrays.stream(input.columns())
+                .map(name -> col("`" + name.replace("`", "``") + "`"))
+                .toArray(Column[]::new));
     TableRows tableRows = new TableRows(input.schema());
     StructType outputSchema = tableRows.outputSchema(mapping);
     return rows.mapPartitions(
         (MapPartitionsFunction<Row, Row>)
             it -> {
-              Iterator<PendingRow<Row>> pending = Iterators.map(it, row -> tableRows.read(row, mapping));
+              Iterator<PendingRow<Row>> pending =
+                  Iterators.map(it, row -> tableRows.read(row, mapping));
               Iterator<CompletedRow<Row>> completed = runner.run(pending);
               return Iterators.map(completed, tableRows::write);
             },

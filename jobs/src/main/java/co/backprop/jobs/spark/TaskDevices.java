@@ -21,7 +21,9 @@ public final class TaskDevices {
     }
     if (!address.matches("\\d+")) {
       throw new IllegalStateException(
-          "the GPU discovery script gave address '" + address + "': use CUDA device ordinals (0, 1, ...), as conf/gpu-discovery.sh prints");
+          "the GPU discovery script gave address '"
+              + address
+              + "': use CUDA device ordinals (0, 1, ...), as conf/gpu-discovery.sh prints");
     }
     return "gpu:" + address;
   }

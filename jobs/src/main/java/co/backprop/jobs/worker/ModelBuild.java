@@ -1,16 +1,10 @@
 package co.backprop.jobs.worker;
 
+import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.engines.runner.ModelCache;
-import co.backprop.engines.runner.ModelLoader;
-import co.backprop.engines.runner.ModelRunner;
-import co.backprop.engines.runner.PreparedInput;
-import co.backprop.engines.runner.RunnerOptions;
-import co.backprop.store.UploadedModels;
-import co.backprop.contract.job.JobSpec;
-import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.ClassificationRequest;
@@ -22,6 +16,12 @@ import co.backprop.contract.task.QaRequest;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TextRequest;
+import co.backprop.engines.runner.ModelCache;
+import co.backprop.engines.runner.ModelLoader;
+import co.backprop.engines.runner.ModelRunner;
+import co.backprop.engines.runner.PreparedInput;
+import co.backprop.engines.runner.RunnerOptions;
+import co.backprop.store.UploadedModels;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +49,10 @@ final class ModelBuild {
   /** Builds the account's model the spec names and returns the build message. */
   String build(String account, JobSpec.ModelBuild build) {
     String name = build.model();
-    UserModel model = uploaded.model(account, name).orElseThrow(() -> new IllegalStateException("model " + name + " was deleted"));
+    UserModel model =
+        uploaded
+            .model(account, name)
+            .orElseThrow(() -> new IllegalStateException("model " + name + " was deleted"));
     String message;
     BuildStatus status;
     try {
@@ -75,7 +78,8 @@ final class ModelBuild {
   @SuppressWarnings("unchecked")
   private static void smokeRun(ModelSpec spec, SingleRequest request) {
     try (ModelRunner<PreparedInput> runner =
-        (ModelRunner<PreparedInput>) ModelCache.get(spec, RunnerOptions.cpu(1), () -> {}).newRunner()) {
+        (ModelRunner<PreparedInput>)
+            ModelCache.get(spec, RunnerOptions.cpu(1), () -> {}).newRunner()) {
       runner.run(List.of(runner.prepare(request)));
     }
   }
@@ -84,18 +88,26 @@ final class ModelBuild {
     return switch (task) {
       case TEXT_VECTORISATION, EMOTION -> new TextRequest("Hello world, this is a test.", null);
       case SUMMARISATION -> new TextRequest("This is a test. It has two sentences.", null);
-      case TEXT_CLASSIFICATION -> new ClassificationRequest("Hello world, this is a test.", configLabels(folder), null);
+      case TEXT_CLASSIFICATION ->
+          new ClassificationRequest("Hello world, this is a test.", configLabels(folder), null);
       case QA -> new QaRequest("What is this?", "This is a test.", null, null, null);
       case TEXT_GENERATION ->
-          new GenerationRequest("Hello", new GenerationParameters(null, 2, 0.0, null, null, null, null, null, null, null), null);
-      case IMAGE_CLASSIFICATION -> new ImageClassificationRequest(whitePng(), List.of("white", "black"), null);
+          new GenerationRequest(
+              "Hello",
+              new GenerationParameters(null, 2, 0.0, null, null, null, null, null, null, null),
+              null);
+      case IMAGE_CLASSIFICATION ->
+          new ImageClassificationRequest(whitePng(), List.of("white", "black"), null);
     };
   }
 
-  /** A classifier's own first label (it answers only its labels), or two words for zero-shot kinds. */
+  /**
+   * A classifier's own first label (it answers only its labels), or two words for zero-shot kinds.
+   */
   private static List<String> configLabels(Path folder) {
     try {
-      JsonNode id2label = Json.MAPPER.readTree(folder.resolve("config.json").toFile()).path("id2label");
+      JsonNode id2label =
+          Json.MAPPER.readTree(folder.resolve("config.json").toFile()).path("id2label");
       if (id2label.isObject() && id2label.size() > 0) {
         return List.of(id2label.elements().next().asText());
       }

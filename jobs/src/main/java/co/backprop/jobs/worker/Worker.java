@@ -49,7 +49,13 @@ public final class Worker implements Runnable {
   private final Duration poll;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  public Worker(SparkSession spark, Store store, ModelStore models, String id, Duration lease, Duration poll) {
+  public Worker(
+      SparkSession spark,
+      Store store,
+      ModelStore models,
+      String id,
+      Duration lease,
+      Duration poll) {
     this.spark = spark;
     this.store = store;
     this.models = models;
@@ -87,24 +93,43 @@ public final class Worker implements Runnable {
 
   /** Runs one claimed job to its end: succeeded, failed, cancelled, or lost to another worker. */
   void process(Job job) {
-    LOG.info("worker {} runs job {} ({}, attempt {})", id, job.id(), job.spec().kind().apiName(), job.attempts());
+    LOG.info(
+        "worker {} runs job {} ({}, attempt {})",
+        id,
+        job.id(),
+        job.spec().kind().apiName(),
+        job.attempts());
     AtomicLong done = new AtomicLong();
     AtomicLong total = new AtomicLong();
     AtomicBoolean lost = new AtomicBoolean();
     AtomicBoolean cancelled = new AtomicBoolean();
-    Thread heartbeat = new Thread(() -> beat(job, done, total, lost, cancelled), "backprop-lease-" + job.id());
+    Thread heartbeat =
+        new Thread(() -> beat(job, done, total, lost, cancelled), "backprop-lease-" + job.id());
     heartbeat.setDaemon(true);
     heartbeat.start();
     try {
       spark.sparkContext().setJobGroup(job.id(), "backprop job " + job.id(), true);
       if (job.spec() instanceof JobSpec.ModelBuild build) {
         String message = new ModelBuild(store.models(), models).build(job.account(), build);
-        finish(job, lost, () -> queue().succeed(job.id(), id, Job.Outcome.message(message), "build:" + job.id(), List.of()));
+        finish(
+            job,
+            lost,
+            () ->
+                queue()
+                    .succeed(
+                        job.id(),
+                        id,
+                        Job.Outcome.message(message),
+                        "build:" + job.id(),
+                        List.of()));
       } else {
-        runBatch(job, (rows, of) -> {
-          done.set(rows);
-          total.set(of);
-        }, lost);
+        runBatch(
+            job,
+            (rows, of) -> {
+              done.set(rows);
+              total.set(of);
+            },
+            lost);
       }
     } catch (Exception | Error e) { // Spark throws its checked SparkException unannounced
       if (cancelled.get()) {
@@ -124,16 +149,36 @@ public final class Worker implements Runnable {
     // Each attempt writes its own folder: a worker that lost its lease cannot overwrite the winner.
     String output = new Path(output(job.spec()), "attempt-" + job.attempts()).toString();
     JobOptions options = options(job, output);
-    ModelCatalog catalog = UserModels.catalog(BatchJob.catalog(options), store.models().models(job.account()));
+    ModelCatalog catalog =
+        UserModels.catalog(BatchJob.catalog(options), store.models().models(job.account()));
     JobSummary summary = new BatchJob(spark, options, catalog, progress).run();
     List<UsageRow> usage =
         summary.usage().stream()
-            .map(u -> new UsageRow(u.account(), u.period(), u.task(), u.model(), u.requests(), u.computeSeconds()))
+            .map(
+                u ->
+                    new UsageRow(
+                        u.account(),
+                        u.period(),
+                        u.task(),
+                        u.model(),
+                        u.requests(),
+                        u.computeSeconds()))
             .toList();
     double seconds = usage.stream().mapToDouble(UsageRow::computeSeconds).sum();
-    Job.Outcome outcome = new Job.Outcome(output, summary.rows(), summary.ok(), summary.error(), seconds, null);
+    Job.Outcome outcome =
+        new Job.Outcome(output, summary.rows(), summary.ok(), summary.error(), seconds, null);
     // The same source as `usage import` of this output: importing it as well counts once.
-    finish(job, lost, () -> queue().succeed(job.id(), id, outcome, UsageLedger.runSource(summary.resultsPath(), summary.started()), usage));
+    finish(
+        job,
+        lost,
+        () ->
+            queue()
+                .succeed(
+                    job.id(),
+                    id,
+                    outcome,
+                    UsageLedger.runSource(summary.resultsPath(), summary.started()),
+                    usage));
   }
 
   private static String output(JobSpec spec) {
@@ -156,7 +201,14 @@ public final class Worker implements Runnable {
       partitions = 1;
     } else {
       JobSpec.Batch queued = (JobSpec.Batch) job.spec();
-      batch = new JobSpec.Batch(queued.input(), output, queued.format(), queued.outputFormat(), queued.table(), queued.responses());
+      batch =
+          new JobSpec.Batch(
+              queued.input(),
+              output,
+              queued.format(),
+              queued.outputFormat(),
+              queued.table(),
+              queued.responses());
     }
     return JobOptions.builder(batch)
         .optAccount(job.account())
@@ -168,11 +220,18 @@ public final class Worker implements Runnable {
         .build();
   }
 
-  /** A task call's request line, {@code {id, account, task, body}}, as a file beside its results. */
+  /**
+   * A task call's request line, {@code {id, account, task, body}}, as a file beside its results.
+   */
   private String writeRequest(Job job, JobSpec.TaskCall call) {
     String line =
-        Json.MAPPER.createObjectNode().put("id", job.id()).put("account", job.account()).put("task", call.task().apiName())
-            .set("body", call.body()).toString();
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", job.id())
+            .put("account", job.account())
+            .put("task", call.task().apiName())
+            .set("body", call.body())
+            .toString();
     Path file = new Path(call.output(), "request.jsonl");
     try {
       FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -188,12 +247,16 @@ public final class Worker implements Runnable {
   private void finish(Job job, AtomicBoolean lost, BooleanSupplier succeed) {
     if (!succeed.getAsBoolean()) {
       lost.set(true);
-      LOG.warn("job {} finished on worker {} after its lease went to another worker: not recorded", job.id(), id);
+      LOG.warn(
+          "job {} finished on worker {} after its lease went to another worker: not recorded",
+          job.id(),
+          id);
     }
   }
 
   /** Renews the lease every third of it; cancels the Spark work when cancelled or when lost. */
-  private void beat(Job job, AtomicLong done, AtomicLong total, AtomicBoolean lost, AtomicBoolean cancelled) {
+  private void beat(
+      Job job, AtomicLong done, AtomicLong total, AtomicBoolean lost, AtomicBoolean cancelled) {
     long interval = Math.max(lease.toMillis() / 3, 50);
     while (!Thread.currentThread().isInterrupted()) {
       try {

@@ -1,8 +1,8 @@
 package co.backprop.jobs.worker;
 
 import co.backprop.contract.model.ModelStore;
-import co.backprop.store.Store;
 import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,19 +18,31 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "A long-running Spark driver that runs the front door's jobs from the job store.",
-      "bin/backprop serve starts one; start more (on other hosts, with a shared store) to scale out."
+      "bin/backprop serve starts one; start more (on other hosts, with a shared store) to scale"
+          + " out."
     })
 public final class WorkerCommand implements Callable<Integer> {
-  @Option(names = "--data", defaultValue = "data", description = "The data folder the front door uses (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "data",
+      description = "The data folder the front door uses (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--store", description = "JDBC URL of the job store (default: the SQLite file in the data folder).")
+  @Option(
+      names = "--store",
+      description = "JDBC URL of the job store (default: the SQLite file in the data folder).")
   String storeUrl;
 
-  @Option(names = "--lease", defaultValue = "30s", description = "How long a claim lasts without renewal (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lease",
+      defaultValue = "30s",
+      description = "How long a claim lasts without renewal (default: ${DEFAULT-VALUE}).")
   String lease;
 
-  @Option(names = "--poll", defaultValue = "100ms", description = "How often an idle worker looks for work (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--poll",
+      defaultValue = "100ms",
+      description = "How often an idle worker looks for work (default: ${DEFAULT-VALUE}).")
   String poll;
 
   @Option(names = "--master", description = "Spark master (default: local[*]).")
@@ -45,7 +57,8 @@ public final class WorkerCommand implements Callable<Integer> {
       return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
     }
     if (value.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+      return Duration.ofMillis(
+          Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
     }
     return Duration.ofMillis(Long.parseLong(value));
   }
@@ -55,7 +68,14 @@ public final class WorkerCommand implements Callable<Integer> {
     Store store = Store.forDataFolder(data, storeUrl);
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
     SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
-    Worker worker = new Worker(spark, store, new ModelStore(data.resolve("models")), id, duration(lease), duration(poll));
+    Worker worker =
+        new Worker(
+            spark,
+            store,
+            new ModelStore(data.resolve("models")),
+            id,
+            duration(lease),
+            duration(poll));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "backprop-worker-stop"));
     try {
       worker.run();

@@ -2,10 +2,10 @@ package co.backprop.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.jobs.JobOptions;
-import co.backprop.contract.job.DataFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -32,9 +32,26 @@ class JobCommandTest {
   @Test
   void tableEnrichmentOptions() {
     JobOptions options =
-        parse("--task", "text-classification", "--input", "in.parquet", "--output", "out", "--map", "text=title",
-            "--set", "labels=[\"a\",\"b\"]", "--id-col", "sku", "--account", "acme", "--output-format", "jsonl",
-            "--batch-tokens", "2048", "--no-progress");
+        parse(
+            "--task",
+            "text-classification",
+            "--input",
+            "in.parquet",
+            "--output",
+            "out",
+            "--map",
+            "text=title",
+            "--set",
+            "labels=[\"a\",\"b\"]",
+            "--id-col",
+            "sku",
+            "--account",
+            "acme",
+            "--output-format",
+            "jsonl",
+            "--batch-tokens",
+            "2048",
+            "--no-progress");
     assertThat(options.task()).isEqualTo(Task.TEXT_CLASSIFICATION);
     assertThat(options.spec().table().fieldColumns()).isEqualTo(Map.of("text", "title"));
     assertThat(options.spec().table().constantFields())
@@ -60,10 +77,21 @@ class JobCommandTest {
     assertThat(failure("--task", "translate", "--input", "a", "--output", "b"))
         .contains("unknown task 'translate'; known tasks: text-vectorisation, qa");
     assertThat(failure("--input", "a", "--output", "b", "--map", "text=title"))
-        .contains("error: --task: is needed: --model, --map, --set and --id-col describe table rows; a request file names the task");
+        .contains(
+            "error: --task: is needed: --model, --map, --set and --id-col describe table rows; a"
+                + " request file names the task");
     assertThat(failure("--input", "a", "--output", "b", "--format", "xml"))
         .contains("unknown format 'xml'; known formats: jsonl, parquet, csv, orc");
-    assertThat(failure("--task", "text-vectorisation", "--map", "txt=title", "--input", "a", "--output", "b"))
+    assertThat(
+            failure(
+                "--task",
+                "text-vectorisation",
+                "--map",
+                "txt=title",
+                "--input",
+                "a",
+                "--output",
+                "b"))
         .contains("error: --map: text-vectorisation has no field 'txt'; its fields are text");
   }
 }

@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real HTTP server on a loopback port serving files as a model hub does: 200 with the whole
- * file, or 206 for a {@code Range: bytes=N-} request. It can be told to break a connection midway
- * or to fail a file, and it records every request.
+ * A real HTTP server on a loopback port serving files as a model hub does: 200 with the whole file,
+ * or 206 for a {@code Range: bytes=N-} request. It can be told to break a connection midway or to
+ * fail a file, and it records every request.
  */
 public final class FixtureServer implements AutoCloseable {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
@@ -77,7 +77,10 @@ public final class FixtureServer implements AutoCloseable {
     }
     int length = content.length - from;
     if (from > 0) {
-      exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
+      exchange
+          .getResponseHeaders()
+          .add(
+              "Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
     }
     Integer cut = breakAfter.remove(path);
     exchange.sendResponseHeaders(from > 0 ? 206 : 200, length);

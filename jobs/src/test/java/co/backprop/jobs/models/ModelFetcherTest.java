@@ -34,7 +34,8 @@ class ModelFetcherTest {
   void start() throws IOException {
     new Random(1).nextBytes(model);
     store = new ModelStore(root.resolve("store"));
-    server = new FixtureServer().serve("/m/model.onnx", model).serve("/m/tokenizer.json", tokenizer);
+    server =
+        new FixtureServer().serve("/m/model.onnx", model).serve("/m/tokenizer.json", tokenizer);
   }
 
   @AfterEach
@@ -46,17 +47,29 @@ class ModelFetcherTest {
     Map<String, Download> download = new LinkedHashMap<>();
     download.put("model.onnx", new Download(server.url("/m/model.onnx"), modelSha256, modelSize));
     download.put("tokenizer.json", new Download(server.url("/m/tokenizer.json"), null, null));
-    return new Artifact("test", "OnnxRuntime", "store", Map.of("model", "model.onnx", "tokenizer", "tokenizer.json"), download, null, null);
+    return new Artifact(
+        "test",
+        "OnnxRuntime",
+        "store",
+        Map.of("model", "model.onnx", "tokenizer", "tokenizer.json"),
+        download,
+        null,
+        null);
   }
 
   private Path fetch(Artifact artifact) throws IOException {
     // A connection that stops sending is cut after half a second here (a minute by default).
-    return new ModelFetcher(ModelFetcher.defaultClient(), new PrintStream(printed), false, java.time.Duration.ofMillis(500))
+    return new ModelFetcher(
+            ModelFetcher.defaultClient(),
+            new PrintStream(printed),
+            false,
+            java.time.Duration.ofMillis(500))
         .fetch(store, "tiny", artifact, false);
   }
 
   private static String sha256(byte[] bytes) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   @Test
@@ -69,7 +82,10 @@ class ModelFetcherTest {
     JsonNode manifest = Json.MAPPER.readTree(folder.resolve("manifest.json").toFile());
     assertThat(manifest.at("/files/model.onnx/sha256").asText()).isEqualTo(sha256(model));
     assertThat(manifest.at("/files/model.onnx/size").asLong()).isEqualTo(model.length);
-    assertThat(printed.toString()).contains("model.onnx [").contains("3.0 MB / 3.0 MB (100%)").contains("installed tiny in " + folder);
+    assertThat(printed.toString())
+        .contains("model.onnx [")
+        .contains("3.0 MB / 3.0 MB (100%)")
+        .contains("installed tiny in " + folder);
     assertThat(store.staging("tiny")).doesNotExist();
   }
 
@@ -83,7 +99,9 @@ class ModelFetcherTest {
         .filteredOn(r -> r.path().equals("/m/model.onnx"))
         .extracting(FixtureServer.Request::range)
         .containsExactly(null, "bytes=1000000-");
-    assertThat(printed.toString()).contains("resuming (attempt 2 of 4)").contains("model.onnx: resuming at 1.0 MB");
+    assertThat(printed.toString())
+        .contains("resuming (attempt 2 of 4)")
+        .contains("model.onnx: resuming at 1.0 MB");
   }
 
   @Test
@@ -91,7 +109,8 @@ class ModelFetcherTest {
     Path partial = Files.createDirectories(store.staging("tiny")).resolve("model.onnx.partial");
     Files.write(partial, java.util.Arrays.copyOf(model, 1_234_567));
     fetch(artifact(sha256(model), (long) model.length));
-    assertThat(server.requests.get(0)).isEqualTo(new FixtureServer.Request("/m/model.onnx", "bytes=1234567-"));
+    assertThat(server.requests.get(0))
+        .isEqualTo(new FixtureServer.Request("/m/model.onnx", "bytes=1234567-"));
     assertThat(Files.readAllBytes(store.folder("tiny").resolve("model.onnx"))).isEqualTo(model);
   }
 
@@ -100,7 +119,12 @@ class ModelFetcherTest {
     String pinned = "0".repeat(64);
     assertThatThrownBy(() -> fetch(artifact(pinned, null)))
         .isInstanceOf(IOException.class)
-        .hasMessage("the SHA-256 of model.onnx is " + sha256(model) + " but the catalog pins " + pinned + "; deleted it");
+        .hasMessage(
+            "the SHA-256 of model.onnx is "
+                + sha256(model)
+                + " but the catalog pins "
+                + pinned
+                + "; deleted it");
     assertThat(store.folder("tiny")).doesNotExist();
     assertThat(store.staging("tiny").resolve("model.onnx.partial")).doesNotExist();
   }
@@ -117,9 +141,11 @@ class ModelFetcherTest {
     server.failWith("/m/tokenizer.json", 500);
     assertThatThrownBy(() -> fetch(artifact(sha256(model), null)))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("could not download " + server.url("/m/tokenizer.json") + " after 4 attempts")
+        .hasMessageContaining(
+            "could not download " + server.url("/m/tokenizer.json") + " after 4 attempts")
         .hasRootCauseMessage("GET " + server.url("/m/tokenizer.json") + " answered HTTP 500");
     assertThat(store.folder("tiny")).doesNotExist();
-    assertThat(store.staging("tiny").resolve("model.onnx")).exists(); // the next run does not fetch it again
+    assertThat(store.staging("tiny").resolve("model.onnx"))
+        .exists(); // the next run does not fetch it again
   }
 }
