@@ -20,6 +20,7 @@ public enum Subcommand {
   SAMPLES("samples", Runtime.SPARK, "Write the bundled sample datasets"),
   SERVE("serve", Runtime.FRONT_DOOR, "Start the REST front door (and a local worker)"),
   WORKER("worker", Runtime.SPARK, "Run the front door's queued jobs: a long-running Spark driver"),
+  SERVING("serving", Runtime.SPARK, "Answer the front door's task calls from models kept loaded"),
   ACCOUNTS("accounts", Runtime.FRONT_DOOR, "Create accounts and their API keys"),
   USAGE("usage", Runtime.FRONT_DOOR, "Bill a job's output to the usage ledger"),
   BENCH("bench", Runtime.SPARK, "Benchmark: the Spark job against a bare ONNX Runtime loop"),

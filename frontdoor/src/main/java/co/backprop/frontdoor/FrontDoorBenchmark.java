@@ -1,11 +1,15 @@
 package co.backprop.frontdoor;
 
+import co.backprop.contract.usage.MonthlyLimit;
 import co.backprop.store.Store;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,95 +17,174 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Enqueue rate and latency of POST /jobs, and latency of small synchronous task calls, at a fixed
- * concurrency on loopback, with a worker running: a front door on a scratch data folder, real HTTP.
- * Not a test.
+ * The front door measured as a client sees it, on loopback, with a serving process and a worker
+ * running: single-text task calls one at a time and at a concurrency, job submissions, and — in the
+ * same run, on the same machine — the bare ONNX Runtime loop the calls are compared with. Not a
+ * test.
  */
 public final class FrontDoorBenchmark {
+  private static final String[] WORDS = {
+    "iPhone", "12", "128GB", "blue", "unlocked", "refurbished", "USB-C", "charger", "fast", "cable"
+  };
+
   private final Path data;
-  private final List<String> workerCommand;
+  private final List<String> servingCommand;
+  private final List<String> bareLoopCommand;
+  private final int calls;
   private final int concurrency;
   private final int jobs;
-  private final int calls;
+  private final int jobConcurrency;
 
   public FrontDoorBenchmark(
-      Path data, List<String> workerCommand, int concurrency, int jobs, int calls) {
+      Path data,
+      List<String> servingCommand,
+      List<String> bareLoopCommand,
+      int calls,
+      int concurrency,
+      int jobs,
+      int jobConcurrency) {
     this.data = data;
-    this.workerCommand = workerCommand;
+    this.servingCommand = servingCommand;
+    this.bareLoopCommand = bareLoopCommand;
+    this.calls = calls;
     this.concurrency = concurrency;
     this.jobs = jobs;
-    this.calls = calls;
+    this.jobConcurrency = jobConcurrency;
+  }
+
+  private static String text(int i) {
+    StringBuilder text = new StringBuilder("product");
+    for (int w = 0; w < 4 + i % 9; w++) {
+      text.append(' ').append(WORDS[(i * 7 + w) % WORDS.length]);
+    }
+    return text.toString();
   }
 
   public void run() throws Exception {
     Files.createDirectories(data);
     String key;
     try (Store store = Store.forDataFolder(data, null)) {
-      key = store.accounts().create("bench" + System.nanoTime() % 100000);
+      key = store.accounts().create("bench" + System.nanoTime() % 100000, MonthlyLimit.UNLIMITED);
     }
+    // The bare loop first, alone on the machine: the figure the calls are compared with.
+    double bare = bareLoopRate();
+    // No worker: task calls go to the serving process, and job submissions are measured as the
+    // front door queueing them, not a worker running them beside it.
     FrontDoorConfig config =
-        new FrontDoorConfig(
-            data,
-            null,
-            0,
-            Duration.ofMinutes(5),
-            20 << 20,
-            1 << 20,
-            List.of(data.resolve("files")),
-            workerCommand,
-            Map.of());
+        FrontDoorConfig.builder(data)
+            .optPort(0)
+            .optSyncWait(Duration.ofSeconds(30))
+            .optMaxQueuedJobs(Integer.MAX_VALUE)
+            .optServingCommand(servingCommand)
+            .build();
+    long started = System.nanoTime();
     try (FrontDoor frontDoor = FrontDoor.start(config)) {
+      double readySeconds = (System.nanoTime() - started) / 1e9;
       String base = "http://127.0.0.1:" + frontDoor.port();
-      HttpClient client = HttpClient.newHttpClient();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       System.out.printf(
-          Locale.ROOT, "front door benchmark: concurrency %d, on %s%n", concurrency, base);
-      // Warm-up: the worker starts its Spark driver and loads MiniLM on the first call.
-      call(client, base + "/text-vectorisation", key, "{\"text\": \"warm up\"}");
+          Locale.ROOT,
+          "front door benchmark on %s (ready in %.1f s, serving process warm)%n",
+          base,
+          readySeconds);
 
-      // Task calls first, on an empty queue: each waits for its own job only.
-      report(
-          "POST /text-vectorisation (answered)",
+      Measured first =
           measure(
-              calls,
-              () ->
+              1,
+              1,
+              i ->
                   call(
                       client,
                       base + "/text-vectorisation",
                       key,
-                      "{\"text\": \"iPhone 12 128GB\"}")));
+                      "{\"text\": \"" + text(i) + "\"}"));
+      report("first call after ready", first);
+      Measured sequential =
+          measure(
+              calls,
+              1,
+              i ->
+                  call(
+                      client,
+                      base + "/text-vectorisation",
+                      key,
+                      "{\"text\": \"" + text(i) + "\"}"));
+      report("single-text calls, one at a time", sequential);
+      Measured concurrent =
+          measure(
+              calls * 4,
+              concurrency,
+              i ->
+                  call(
+                      client,
+                      base + "/text-vectorisation",
+                      key,
+                      "{\"text\": \"" + text(i) + "\"}"));
+      report("single-text calls, concurrency " + concurrency, concurrent);
       String job =
           "{\"requests\": [{\"id\": \"1\", \"task\": \"text-vectorisation\", \"body\": {\"text\":"
               + " \"a queued line\"}}]}";
-      report(
-          "POST /jobs (enqueue only)", measure(jobs, () -> call(client, base + "/jobs", key, job)));
+      Measured submissions =
+          measure(jobs, jobConcurrency, i -> call(client, base + "/jobs", key, job));
+      report("POST /jobs (enqueue), concurrency " + jobConcurrency, submissions);
+
+      double callRate = concurrent.perSecond();
+      System.out.printf(
+          Locale.ROOT,
+          "  bare ONNX Runtime loop (sorted batches, same machine): %.1f sentences/s; calls at"
+              + " concurrency %d reach %.2f of it%n",
+          bare,
+          concurrency,
+          callRate / bare);
     }
   }
 
-  private interface Call {
-    int run() throws Exception;
+  /** The bare loop's rate, measured by the engines' JVM (this one has none). */
+  private double bareLoopRate() throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(bareLoopCommand).redirectErrorStream(true).start();
+    double rate = Double.NaN;
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        if (line.startsWith("bare-loop-sorted: ")) {
+          rate = Double.parseDouble(line.substring("bare-loop-sorted: ".length()).split(" ")[0]);
+        }
+      }
+    }
+    process.waitFor();
+    return rate;
   }
 
-  private record Measured(List<Double> latenciesMs, double seconds, int failures) {}
+  private interface Call {
+    int run(int index) throws Exception;
+  }
 
-  private Measured measure(int count, Call call) throws Exception {
+  private record Measured(List<Double> latenciesMs, double seconds, int failures) {
+    double perSecond() {
+      return latenciesMs.size() / seconds;
+    }
+  }
+
+  private static Measured measure(int count, int concurrency, Call call) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger failures = new AtomicInteger();
     long start = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < count; i++) {
+      int index = i;
       futures.add(
           pool.submit(
               () -> {
                 long begin = System.nanoTime();
-                int status = call.run();
+                int status = call.run(index);
                 latencies.add((System.nanoTime() - begin) / 1e6);
                 if (status >= 300) {
                   failures.incrementAndGet();
@@ -121,17 +204,18 @@ public final class FrontDoorBenchmark {
     Collections.sort(sorted);
     System.out.printf(
         Locale.ROOT,
-        "  %-36s %5d calls, %7.1f calls/s, p50 %8.1f ms, p99 %8.1f ms, %d not 2xx%n",
+        "  %-40s %5d calls, %7.1f calls/s, p50 %7.1f ms, p99 %7.1f ms, %d not 2xx%n",
         what,
         sorted.size(),
-        sorted.size() / measured.seconds(),
+        measured.perSecond(),
         percentile(sorted, 0.50),
         percentile(sorted, 0.99),
         measured.failures());
   }
 
   private static double percentile(List<Double> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    return sorted.get(
+        Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p * sorted.size()) - 1)));
   }
 
   private static int call(HttpClient client, String url, String key, String body)

@@ -94,7 +94,7 @@ abstract class QueueContractTest {
       assertThat(never.get("status").asText()).isEqualTo("cancelled");
       assertThat(never.get("started_at").isNull()).isTrue();
 
-      // A running job stops when cancelled, and bills nothing.
+      // A running job stops when cancelled, and bills what it computed until then, once.
       String running = api.post("/jobs", key, requests(6000)).json().get("job_id").asText();
       awaitRunningWithProgress(api, running, key);
       assertThat(
@@ -105,14 +105,28 @@ abstract class QueueContractTest {
           .isTrue();
       JsonNode stopped = api.awaitJob(running, key, Duration.ofMinutes(1));
       assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
-      assertThat(stopped.get("compute_seconds").asDouble()).isZero();
+      double computed = stopped.get("compute_seconds").asDouble();
+      assertThat(computed).isPositive();
+      JsonNode usage = api.get("/usage", key).json();
+      assertThat(usage.get("compute_seconds").asDouble())
+          .isCloseTo(
+              computed + finishedSeconds(api, key, first, second),
+              org.assertj.core.api.Assertions.within(1e-6));
     }
+  }
+
+  private static double finishedSeconds(ApiClient api, String key, String... jobs) {
+    double seconds = 0;
+    for (String job : jobs) {
+      seconds += api.get("/jobs/" + job, key).json().get("compute_seconds").asDouble();
+    }
+    return seconds;
   }
 
   @Test
   void aWorkerKilledMidJobLosesItsLeaseAndAnotherFinishesTheJobOnce() throws Exception {
     String key = createAccount("acme");
-    int rows = 2500;
+    int rows = 1200;
     try (FrontDoor frontDoor =
         FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 4 << 20, 1 << 20))) {
       ApiClient api = new ApiClient(frontDoor.port());

@@ -61,6 +61,9 @@ class S3OutputTest {
       String key;
       try (Store store = Store.forDataFolder(data, null)) {
         key = store.accounts().create("acme");
+        store
+            .accounts()
+            .grant("acme", new co.backprop.contract.account.Grant("s3a://lake/enriched/", false));
       }
       try (FrontDoor frontDoor =
           FrontDoor.start(TestFrontDoors.config(data, null, true, 1 << 20, 1 << 20, hadoop))) {

@@ -49,9 +49,32 @@ final class TestFrontDoors {
     return command;
   }
 
+  /** The command that starts a serving process on this data folder, stopped when this JVM ends. */
+  static List<String> servingCommand(Path data, String storeUrl) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/env",
+                "BACKPROP_NO_BUILD=1",
+                REPO.resolve("bin/backprop").toString(),
+                "serving",
+                "--data",
+                data.toString(),
+                "--parent-pid",
+                String.valueOf(ProcessHandle.current().pid())));
+    if (storeUrl != null) {
+      command.addAll(List.of("--store", storeUrl));
+    }
+    return command;
+  }
+
+  /** A front door on port 0 with a local worker (or none), its limits given. */
   static FrontDoorConfig config(
       Path data, String storeUrl, boolean withWorker, long maxBodyBytes, long maxUploadBytes) {
-    return config(data, storeUrl, withWorker, maxBodyBytes, maxUploadBytes, Map.of());
+    return builder(data, storeUrl, withWorker, Map.of())
+        .optMaxBodyBytes(maxBodyBytes)
+        .optMaxUploadBytes(maxUploadBytes)
+        .build();
   }
 
   /**
@@ -64,22 +87,27 @@ final class TestFrontDoors {
       long maxBodyBytes,
       long maxUploadBytes,
       Map<String, String> hadoop) {
+    return builder(data, storeUrl, withWorker, hadoop)
+        .optMaxBodyBytes(maxBodyBytes)
+        .optMaxUploadBytes(maxUploadBytes)
+        .build();
+  }
+
+  /** The tests' defaults: port 0, a 90 s sync wait, the worker's lease 10 s. */
+  static FrontDoorConfig.Builder builder(
+      Path data, String storeUrl, boolean withWorker, Map<String, String> hadoop) {
     List<String> worker = new ArrayList<>();
     if (withWorker) {
       worker.addAll(workerCommand(data.toAbsolutePath(), storeUrl, "10s"));
       hadoop.forEach(
           (key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
     }
-    return new FrontDoorConfig(
-        data,
-        storeUrl,
-        0,
-        Duration.ofSeconds(90),
-        maxBodyBytes,
-        maxUploadBytes,
-        List.of(data.resolve("files")),
-        worker,
-        hadoop);
+    return FrontDoorConfig.builder(data)
+        .optStoreUrl(storeUrl)
+        .optPort(0)
+        .optSyncWait(Duration.ofSeconds(90))
+        .optWorkerCommand(worker)
+        .optHadoopSettings(hadoop);
   }
 
   /**

@@ -13,6 +13,7 @@ import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.ModelStore;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.engines.pipeline.ComputeBudget;
 import co.backprop.engines.runner.ModelLoader;
 import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.jobs.formats.RequestLines;
@@ -65,24 +66,28 @@ public final class BatchJob {
   private final JobOptions options;
   private final ModelCatalog catalog;
   private final ProgressReporter.Sink rowsDone;
+  private final ComputeBudget budget;
 
   public BatchJob(SparkSession spark, JobOptions options) {
-    this(spark, options, catalog(options), null);
+    this(spark, options, catalog(options), null, ComputeBudget.Unlimited.INSTANCE);
   }
 
   /**
    * @param catalog the models this job may use (a worker adds the account's uploaded ones)
    * @param rowsDone told the input rows done about every second while the models run, or null
+   * @param budget the compute the job may spend; rows past it come out as quota errors
    */
   public BatchJob(
       SparkSession spark,
       JobOptions options,
       ModelCatalog catalog,
-      ProgressReporter.Sink rowsDone) {
+      ProgressReporter.Sink rowsDone,
+      ComputeBudget budget) {
     this.spark = spark;
     this.options = options;
     this.catalog = catalog;
     this.rowsDone = rowsDone;
+    this.budget = budget;
   }
 
   /**
@@ -331,7 +336,8 @@ public final class BatchJob {
         options.batchPolicy(),
         options.account(),
         options.fixedAccount(),
-        mapping);
+        mapping,
+        budget);
   }
 
   private void writeLines(JavaRDD<String> lines, DataFormat outputFormat, OutputPaths paths) {

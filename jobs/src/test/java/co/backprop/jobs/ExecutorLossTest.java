@@ -5,6 +5,7 @@ import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import co.backprop.contract.task.Task;
+import co.backprop.engines.pipeline.ComputeBudget;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -85,7 +86,8 @@ class ExecutorLossTest {
                           cluster,
                           options(input, "cluster").build(),
                           BatchJob.catalog(options(input, "x").build()),
-                          (rows, total) -> done.set(rows))
+                          (rows, total) -> done.set(rows),
+                          ComputeBudget.Unlimited.INSTANCE)
                       .run());
       // Kill one executor once real work is under way, well before the end.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);

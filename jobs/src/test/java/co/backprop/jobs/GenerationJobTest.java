@@ -45,7 +45,7 @@ class GenerationJobTest {
     for (String file : files) {
       try (InputStream in =
           GenerationJobTest.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
-        Files.copy(in, folder.resolve(file));
+        Files.copy(in, folder.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
@@ -154,5 +154,98 @@ class GenerationJobTest {
         .toIterable()
         .containsExactly("red", "blue");
     assertThat(responses.get("not-an-image").get("status").asText()).isEqualTo("error");
+  }
+
+  private static String blankPng(int width, int height) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", bytes);
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /**
+   * Rows that once escaped the row's error handling (an image whose resize needed gigabytes, a
+   * parameter without bound, NaN in a numeric column) are error rows now, and the job goes on.
+   */
+  @Test
+  void poisonRowsAreErrorRowsAndTheRestRun() throws IOException {
+    Path input =
+        writeLines(
+            work.resolve("poison.jsonl"),
+            line(
+                "long-image",
+                "image-classification",
+                Map.of("image", blankPng(1, 100_000), "labels", List.of("a", "b"))),
+            line(
+                "thin-image",
+                "image-classification",
+                Map.of("image", blankPng(1, 20_000), "labels", List.of("a", "b"))),
+            line(
+                "tall-but-fine",
+                "image-classification",
+                Map.of("image", blankPng(2, 8000), "labels", List.of("a", "b"))),
+            line("beams", "text-generation", Map.of("text", "the", "num_beams", 1_000_000)),
+            line("long-text", "text-generation", Map.of("text", "the ".repeat(30_000))),
+            line("fine", "text-generation", Map.of("text", "the", "temperature", 0)));
+    JobSummary requests =
+        new BatchJob(
+                spark.session(),
+                JobOptions.builder(input.toString(), work.resolve("poison-out").toString())
+                    .optCatalog(catalog().toString())
+                    .optModelStore(store().toString())
+                    .build())
+            .run();
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    readJsonLines(requests.resultsPath()).forEach(row -> byId.put(row.get("id").asText(), row));
+    assertThat(byId.get("long-image").get("error").asText())
+        .startsWith("image: is 1×100000 pixels; images may have at most 8192");
+    assertThat(byId.get("thin-image").get("error").asText()).startsWith("image: is 1×20000 pixels");
+    // Within the bounds, a 2×8000 image is cropped before it is resized: no 1.8 GB intermediate
+    // image.
+    assertThat(byId.get("tall-but-fine").get("status").asText()).isEqualTo("ok");
+    assertThat(byId.get("beams").get("error").asText())
+        .isEqualTo("num_beams: must be 16 or less but got 1000000");
+    assertThat(byId.get("long-text").get("error").asText())
+        .isEqualTo("text: must be at most 100000 characters but has 120000");
+    assertThat(byId.get("fine").get("output").asText()).isEqualTo("the cat sat on a mat");
+
+    // NaN in a numeric column of a typed table.
+    String table = work.resolve("table.parquet").toString();
+    spark
+        .session()
+        .createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create("a", "the", 0.0),
+                org.apache.spark.sql.RowFactory.create("b", "the", Double.NaN),
+                org.apache.spark.sql.RowFactory.create("c", "big", Double.POSITIVE_INFINITY)),
+            org.apache.spark.sql.types.DataTypes.createStructType(
+                List.of(
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        "id", org.apache.spark.sql.types.DataTypes.StringType, false),
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        "text", org.apache.spark.sql.types.DataTypes.StringType, false),
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        "temperature", org.apache.spark.sql.types.DataTypes.DoubleType, false))))
+        .write()
+        .parquet(table);
+    JobSummary enriched =
+        new BatchJob(
+                spark.session(),
+                JobOptions.builder(table, work.resolve("table-out").toString())
+                    .optTask(co.backprop.contract.task.Task.TEXT_GENERATION)
+                    .optModel("gpt2-large")
+                    .optIdColumn("id")
+                    .optOutputFormat(co.backprop.contract.job.DataFormat.JSONL)
+                    .optCatalog(catalog().toString())
+                    .optModelStore(store().toString())
+                    .build())
+            .run();
+    Map<String, JsonNode> rows = new LinkedHashMap<>();
+    readJsonLines(enriched.resultsPath()).forEach(row -> rows.put(row.get("id").asText(), row));
+    assertThat(rows.get("a").get("status").asText()).isEqualTo("ok");
+    assertThat(rows.get("b").get("error").asText())
+        .isEqualTo("temperature: must be a finite number but got NaN");
+    assertThat(rows.get("c").get("error").asText())
+        .isEqualTo("temperature: must be a finite number but got Infinity");
   }
 }

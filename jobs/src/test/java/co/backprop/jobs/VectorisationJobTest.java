@@ -287,7 +287,7 @@ class VectorisationJobTest {
     Path input = writeLines(work.resolve("gpu.jsonl"), "{\"id\": 1, \"text\": \"hello\"}");
     assertThatThrownBy(
             () -> run(vectorise(input, "gpu").optIdColumn("id").optRequireGpu(true).build()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(co.backprop.jobs.spark.GpuUnavailableException.class)
         .hasMessageStartingWith("--require-gpu: this Spark application gives its tasks no GPU")
         .hasMessageContaining("conf/spark-defaults-gpu.conf");
     assertThat(work.resolve("gpu/results")).doesNotExist();

@@ -13,9 +13,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 final class JdbcJobQueue implements JobQueue {
+  private static final String QUEUED = JobStatus.QUEUED.apiName();
+  private static final String RUNNING = JobStatus.RUNNING.apiName();
+
   private final Database database;
   private final Clock clock;
 
@@ -25,7 +29,7 @@ final class JdbcJobQueue implements JobQueue {
   }
 
   @Override
-  public Job enqueue(Job.New job) {
+  public Job enqueue(Job.New job, int maxQueued) {
     String spec = JobSpecJson.write(job.spec());
     return database.inTransaction(
         connection -> {
@@ -37,31 +41,84 @@ final class JdbcJobQueue implements JobQueue {
               query.setString(2, job.idempotencyKey());
               try (ResultSet row = query.executeQuery()) {
                 if (row.next()) {
+                  String earlier = row.getString("request_hash");
+                  if (earlier != null && !Objects.equals(earlier, job.requestHash())) {
+                    throw new IdempotencyConflictException(
+                        job.idempotencyKey(), row.getString("id"));
+                  }
                   return job(row);
                 }
               }
             }
           }
+          int queued =
+              count(
+                  connection,
+                  "SELECT COUNT(*) FROM jobs WHERE account = ? AND status = ?",
+                  job.account(),
+                  QUEUED);
+          if (queued >= maxQueued) {
+            throw CapReachedException.queuedJobs(job.account(), queued);
+          }
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO jobs (id, account, kind, spec, status, created_at, idempotency_key)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO jobs (id, account, kind, spec, status, created_at, idempotency_key,"
+                      + " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, job.id());
             insert.setString(2, job.account());
             insert.setString(3, job.spec().kind().apiName());
             insert.setString(4, spec);
-            insert.setString(5, JobStatus.QUEUED.apiName());
+            insert.setString(5, QUEUED);
             insert.setLong(6, clock.millis());
             insert.setString(7, job.idempotencyKey());
+            insert.setString(8, job.requestHash());
             insert.executeUpdate();
           }
           return find(connection, job.id()).orElseThrow();
         });
   }
 
+  private static int count(Connection connection, String sql, String... parameters)
+      throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        query.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getInt(1);
+      }
+    }
+  }
+
   @Override
   public Optional<Job> job(String id) {
     return database.read(connection -> find(connection, id));
+  }
+
+  @Override
+  public List<Job> jobs(java.util.Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<String> list = List.copyOf(ids);
+    return database.read(
+        connection -> {
+          String marks = String.join(", ", java.util.Collections.nCopies(list.size(), "?"));
+          try (PreparedStatement query =
+              connection.prepareStatement("SELECT * FROM jobs WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < list.size(); i++) {
+              query.setString(i + 1, list.get(i));
+            }
+            List<Job> jobs = new java.util.ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                jobs.add(job(row));
+              }
+            }
+            return jobs;
+          }
+        });
   }
 
   private static Optional<Job> find(Connection connection, String id) throws SQLException {
@@ -74,51 +131,94 @@ final class JdbcJobQueue implements JobQueue {
   }
 
   @Override
-  public Optional<Job> claim(String worker, Duration lease) {
+  public Optional<Job> claim(String worker, Duration lease, Policy policy) {
     long now = clock.millis();
     return database.inTransaction(
         connection -> {
-          // A job cancelled while running whose worker died: nobody will finish it but this.
-          try (PreparedStatement abandoned =
-              connection.prepareStatement(
-                  "UPDATE jobs SET status = ?, finished_at = ?, message = 'cancelled on request',"
-                      + " lease_until = NULL WHERE status = ? AND cancel_requested = TRUE AND"
-                      + " lease_until < ?")) {
-            abandoned.setString(1, JobStatus.CANCELLED.apiName());
-            abandoned.setLong(2, now);
-            abandoned.setString(3, JobStatus.RUNNING.apiName());
-            abandoned.setLong(4, now);
-            abandoned.executeUpdate();
-          }
+          endAbandoned(connection, now, policy);
           String id;
+          String account;
+          // Accounts take turns: the one served longest ago first, its oldest job first; an account
+          // already running its share of jobs waits.
           try (PreparedStatement query =
               connection.prepareStatement(
-                  "SELECT id FROM jobs WHERE (status = ? OR (status = ? AND lease_until < ?)) AND"
-                      + " cancel_requested = FALSE ORDER BY created_at, id LIMIT 1"
-                      + database.skipLocked())) {
-            query.setString(1, JobStatus.QUEUED.apiName());
-            query.setString(2, JobStatus.RUNNING.apiName());
+                  "SELECT j.id, j.account FROM jobs j LEFT JOIN accounts a ON a.name = j.account"
+                      + " WHERE (j.status = ? OR (j.status = ? AND j.lease_until < ?)) AND"
+                      + " j.cancel_requested = FALSE AND (SELECT COUNT(*) FROM jobs r WHERE"
+                      + " r.account = j.account AND r.status = ? AND r.lease_until >= ?) < ? ORDER"
+                      + " BY COALESCE(a.last_claimed_at, 0), j.created_at, j.id LIMIT 1"
+                      + database.skipLocked("j"))) {
+            query.setString(1, QUEUED);
+            query.setString(2, RUNNING);
             query.setLong(3, now);
+            query.setString(4, RUNNING);
+            query.setLong(5, now);
+            query.setInt(6, policy.maxRunningPerAccount());
             try (ResultSet row = query.executeQuery()) {
               if (!row.next()) {
                 return Optional.empty();
               }
               id = row.getString(1);
+              account = row.getString(2);
             }
           }
           try (PreparedStatement update =
               connection.prepareStatement(
                   "UPDATE jobs SET status = ?, worker = ?, lease_until = ?, attempts = attempts +"
                       + " 1, started_at = COALESCE(started_at, ?) WHERE id = ?")) {
-            update.setString(1, JobStatus.RUNNING.apiName());
+            update.setString(1, RUNNING);
             update.setString(2, worker);
             update.setLong(3, now + lease.toMillis());
             update.setLong(4, now);
             update.setString(5, id);
             update.executeUpdate();
           }
+          try (PreparedStatement served =
+              connection.prepareStatement(
+                  "UPDATE accounts SET last_claimed_at = ? WHERE name = ?")) {
+            served.setLong(1, now);
+            served.setString(2, account);
+            served.executeUpdate();
+          }
           return find(connection, id);
         });
+  }
+
+  /**
+   * Ends the jobs whose worker died and nobody will finish as they were: cancelled while running,
+   * or out of attempts (each time a worker died running it: a job that kills workers).
+   */
+  private static void endAbandoned(Connection connection, long now, Policy policy)
+      throws SQLException {
+    try (PreparedStatement cancelled =
+        connection.prepareStatement(
+            "UPDATE jobs SET status = ?, finished_at = ?, message = 'cancelled on request',"
+                + " lease_until = NULL WHERE status = ? AND cancel_requested = TRUE AND lease_until"
+                + " < ?")) {
+      cancelled.setString(1, JobStatus.CANCELLED.apiName());
+      cancelled.setLong(2, now);
+      cancelled.setString(3, RUNNING);
+      cancelled.setLong(4, now);
+      cancelled.executeUpdate();
+    }
+    try (PreparedStatement exhausted =
+        connection.prepareStatement(
+            "UPDATE jobs SET status = ?, finished_at = ?, lease_until = NULL, message = ?"
+                + " WHERE status = ? AND lease_until < ? AND attempts >= ?")) {
+      exhausted.setString(1, JobStatus.FAILED.apiName());
+      exhausted.setLong(2, now);
+      exhausted.setString(
+          3,
+          "gave up after "
+              + policy.maxAttempts()
+              + " attempts: each time, the worker running it stopped before it finished (it may"
+              + " need more memory than a worker has, or crash its engine); the operator's worker"
+              + " log has the details");
+      exhausted.setString(4, RUNNING);
+      exhausted.setLong(5, now);
+      exhausted.setInt(6, policy.maxAttempts());
+      exhausted.executeUpdate();
+    }
   }
 
   @Override
@@ -135,7 +235,7 @@ final class JdbcJobQueue implements JobQueue {
             update.setLong(4, total);
             update.setString(5, id);
             update.setString(6, worker);
-            update.setString(7, JobStatus.RUNNING.apiName());
+            update.setString(7, RUNNING);
             return update.executeUpdate() == 1;
           }
         });
@@ -144,33 +244,50 @@ final class JdbcJobQueue implements JobQueue {
   @Override
   public boolean succeed(
       String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage) {
+    return finishAndBill(id, worker, JobStatus.SUCCEEDED, outcome, usageSource, usage);
+  }
+
+  @Override
+  public boolean fail(
+      String id, String worker, String message, String usageSource, List<UsageRow> usage) {
+    return finishAndBill(id, worker, JobStatus.FAILED, outcome(message, usage), usageSource, usage);
+  }
+
+  @Override
+  public boolean cancelled(String id, String worker, String usageSource, List<UsageRow> usage) {
+    return finishAndBill(
+        id,
+        worker,
+        JobStatus.CANCELLED,
+        outcome("cancelled on request", usage),
+        usageSource,
+        usage);
+  }
+
+  private static Job.Outcome outcome(String message, List<UsageRow> usage) {
+    double seconds = usage.stream().mapToDouble(UsageRow::computeSeconds).sum();
+    return new Job.Outcome(null, 0, 0, 0, seconds, message);
+  }
+
+  /**
+   * Ends a job this worker holds and bills its usage, in one transaction; false (nothing billed)
+   * when the lease was lost.
+   */
+  private boolean finishAndBill(
+      String id,
+      String worker,
+      JobStatus status,
+      Job.Outcome outcome,
+      String usageSource,
+      List<UsageRow> usage) {
     return database.inTransaction(
         connection -> {
-          if (!finish(connection, id, worker, JobStatus.SUCCEEDED, outcome)) {
+          if (!finish(connection, id, worker, status, outcome)) {
             return false;
           }
           JdbcUsageLedger.insert(connection, usageSource, usage);
           return true;
         });
-  }
-
-  @Override
-  public boolean fail(String id, String worker, String message) {
-    return database.inTransaction(
-        connection ->
-            finish(connection, id, worker, JobStatus.FAILED, Job.Outcome.message(message)));
-  }
-
-  @Override
-  public boolean cancelled(String id, String worker) {
-    return database.inTransaction(
-        connection ->
-            finish(
-                connection,
-                id,
-                worker,
-                JobStatus.CANCELLED,
-                Job.Outcome.message("cancelled on request")));
   }
 
   private boolean finish(
@@ -195,9 +312,26 @@ final class JdbcJobQueue implements JobQueue {
       update.setString(11, outcome.message());
       update.setString(12, id);
       update.setString(13, worker);
-      update.setString(14, JobStatus.RUNNING.apiName());
+      update.setString(14, RUNNING);
       return update.executeUpdate() == 1;
     }
+  }
+
+  @Override
+  public boolean release(String id, String worker) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, attempts ="
+                      + " attempts - 1 WHERE id = ? AND worker = ? AND status = ?")) {
+            update.setString(1, QUEUED);
+            update.setString(2, id);
+            update.setString(3, worker);
+            update.setString(4, RUNNING);
+            return update.executeUpdate() == 1;
+          }
+        });
   }
 
   @Override

@@ -117,19 +117,35 @@ final class JdbcUploadedModels implements UploadedModels {
   }
 
   @Override
-  public String createUpload(String account, String model, Duration validity) {
+  public String createUpload(String account, String model, Duration validity, int maxOpen) {
     byte[] secret = new byte[24];
     RANDOM.nextBytes(secret);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    database.read(
+    long now = clock.millis();
+    database.inTransaction(
         connection -> {
+          try (PreparedStatement expired =
+              connection.prepareStatement("DELETE FROM uploads WHERE expires_at <= ?")) {
+            expired.setLong(1, now);
+            expired.executeUpdate();
+          }
+          try (PreparedStatement open =
+              connection.prepareStatement("SELECT COUNT(*) FROM uploads WHERE account = ?")) {
+            open.setString(1, account);
+            try (ResultSet row = open.executeQuery()) {
+              row.next();
+              if (row.getInt(1) >= maxOpen) {
+                throw CapReachedException.openUploads(account, row.getInt(1));
+              }
+            }
+          }
           try (PreparedStatement insert =
               connection.prepareStatement(
                   "INSERT INTO uploads (token, account, model, expires_at) VALUES (?, ?, ?, ?)")) {
             insert.setString(1, token);
             insert.setString(2, account);
             insert.setString(3, model);
-            insert.setLong(4, clock.millis() + validity.toMillis());
+            insert.setLong(4, now + validity.toMillis());
             insert.executeUpdate();
           }
           return null;

@@ -26,6 +26,9 @@ final class JdbcUsageLedger implements UsageLedger {
    */
   static int insert(Connection connection, String source, List<UsageRow> usage)
       throws SQLException {
+    if (source == null || usage.isEmpty()) {
+      return 0;
+    }
     int inserted = 0;
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -43,6 +46,24 @@ final class JdbcUsageLedger implements UsageLedger {
       }
     }
     return inserted;
+  }
+
+  @Override
+  public double used(String account, String period) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT COALESCE(SUM(compute_seconds), 0) FROM usage WHERE account = ? AND period"
+                      + " = ?")) {
+            query.setString(1, account);
+            query.setString(2, period);
+            try (ResultSet row = query.executeQuery()) {
+              row.next();
+              return row.getDouble(1);
+            }
+          }
+        });
   }
 
   @Override

@@ -12,10 +12,37 @@ import java.util.Optional;
  * job's usage in the same transaction, so a job completes and bills once.
  */
 public interface JobQueue {
-  /** Queues a job; with an idempotency key the account used before, returns that job instead. */
-  Job enqueue(Job.New job);
+  /** How claims share the workers between accounts, and how often a job is tried. */
+  record Policy(int maxRunningPerAccount, int maxAttempts) {
+    public static final Policy DEFAULT = new Policy(1, 3);
+
+    public Policy {
+      if (maxRunningPerAccount < 1 || maxAttempts < 1) {
+        throw new IllegalArgumentException(
+            "at least 1 running job per account and 1 attempt; got "
+                + maxRunningPerAccount
+                + " and "
+                + maxAttempts);
+      }
+    }
+  }
+
+  /**
+   * Queues a job; with an idempotency key the account used before, returns that job instead (or
+   * throws {@link IdempotencyConflictException} when that job came from a different request).
+   * Throws {@link CapReachedException} when the account already has {@code maxQueued} jobs waiting.
+   */
+  Job enqueue(Job.New job, int maxQueued);
+
+  /** Queues a job with no cap on the account's waiting jobs. */
+  default Job enqueue(Job.New job) {
+    return enqueue(job, Integer.MAX_VALUE);
+  }
 
   Optional<Job> job(String id);
+
+  /** The jobs of these ids that exist, in one read: how waiting callers learn which have ended. */
+  List<Job> jobs(java.util.Collection<String> ids);
 
   /** The job if this account owns it: another account's job does not exist for it. */
   default Optional<Job> job(String id, String account) {
@@ -23,10 +50,16 @@ public interface JobQueue {
   }
 
   /**
-   * Claims the oldest queued job, or a running one whose lease expired (its worker died), for this
-   * worker until the lease ends.
+   * Claims a job for this worker until the lease ends: a queued one, or a running one whose lease
+   * expired (its worker died). Accounts take turns (the one served longest ago first, its oldest
+   * job first), an account at its running limit waits, and a job that has used its attempts fails
+   * instead of being claimed again.
    */
-  Optional<Job> claim(String worker, Duration lease);
+  Optional<Job> claim(String worker, Duration lease, Policy policy);
+
+  default Optional<Job> claim(String worker, Duration lease) {
+    return claim(worker, lease, Policy.DEFAULT);
+  }
 
   /**
    * Extends the lease and records progress ({@code total} 0 when not known yet); false when this
@@ -41,10 +74,25 @@ public interface JobQueue {
   boolean succeed(
       String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage);
 
-  boolean fail(String id, String worker, String message);
+  /** Fails a job this worker holds, billing what it computed before failing. */
+  boolean fail(String id, String worker, String message, String usageSource, List<UsageRow> usage);
 
-  /** Ends a job this worker stopped because its account cancelled it. */
-  boolean cancelled(String id, String worker);
+  default boolean fail(String id, String worker, String message) {
+    return fail(id, worker, message, null, List.of());
+  }
+
+  /** Ends a job this worker stopped because its account cancelled it, billing what it computed. */
+  boolean cancelled(String id, String worker, String usageSource, List<UsageRow> usage);
+
+  default boolean cancelled(String id, String worker) {
+    return cancelled(id, worker, null, List.of());
+  }
+
+  /**
+   * Puts a job this worker holds back in the queue, the attempt not counted (the worker is
+   * stopping).
+   */
+  boolean release(String id, String worker);
 
   /**
    * Cancels an account's job: a queued one at once, a running one when its worker next looks. Empty

@@ -18,6 +18,7 @@ public final class Store implements AutoCloseable {
   private final JobQueue queue;
   private final UsageLedger ledger;
   private final UploadedModels models;
+  private final ServingRegistry serving;
 
   private Store(Database database, Clock clock) {
     this.database = database;
@@ -25,6 +26,7 @@ public final class Store implements AutoCloseable {
     this.queue = new JdbcJobQueue(database, clock);
     this.ledger = new JdbcUsageLedger(database);
     this.models = new JdbcUploadedModels(database, clock);
+    this.serving = new JdbcServingRegistry(database, clock);
   }
 
   /**
@@ -80,6 +82,10 @@ public final class Store implements AutoCloseable {
 
   public UploadedModels models() {
     return models;
+  }
+
+  public ServingRegistry serving() {
+    return serving;
   }
 
   @Override

@@ -19,8 +19,11 @@ public interface UploadedModels {
 
   boolean delete(String account, String name);
 
-  /** A token for one upload of a model, valid for {@code validity}. */
-  String createUpload(String account, String model, Duration validity);
+  /**
+   * A token for one upload of a model, valid for {@code validity}; throws {@link
+   * CapReachedException} when the account already holds {@code maxOpen} unused, unexpired ones.
+   */
+  String createUpload(String account, String model, Duration validity, int maxOpen);
 
   /** The upload of a token still valid; a token works once. */
   Optional<Upload> useUpload(String token);

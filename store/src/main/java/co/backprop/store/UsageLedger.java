@@ -21,4 +21,7 @@ public interface UsageLedger {
 
   /** An account's usage in a period ({@code yyyy-MM}), summed by task and model. */
   List<UsageRow> usage(String account, String period);
+
+  /** The compute seconds an account used in a period. */
+  double used(String account, String period);
 }

@@ -3,12 +3,15 @@ package co.backprop.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import co.backprop.contract.account.Account;
+import co.backprop.contract.account.Grant;
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.job.JobStatus;
 import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.task.Task;
+import co.backprop.contract.usage.MonthlyLimit;
 import co.backprop.contract.usage.UsageRow;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
@@ -104,19 +107,21 @@ abstract class StoreContractTest {
 
   @Test
   void workersClaimInOrderAndAnExpiredLeaseGoesBackToTheQueue() {
+    JobQueue.Policy many = new JobQueue.Policy(5, 3);
     enqueue("a", "acme", null);
     clock.advance(Duration.ofMillis(1));
     enqueue("b", "acme", null);
-    Job claimed = worker.queue().claim("w1", Duration.ofSeconds(30)).orElseThrow();
+    Job claimed = worker.queue().claim("w1", Duration.ofSeconds(30), many).orElseThrow();
     assertThat(claimed.id()).isEqualTo("a");
     assertThat(claimed.status()).isEqualTo(JobStatus.RUNNING);
     assertThat(claimed.attempts()).isEqualTo(1);
     assertThat(claimed.startedAt()).isEqualTo(START.plusMillis(1));
-    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5)).orElseThrow().id()).isEqualTo("b");
-    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5))).isEmpty();
+    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5), many).orElseThrow().id())
+        .isEqualTo("b");
+    assertThat(worker.queue().claim("w2", Duration.ofMinutes(5), many)).isEmpty();
 
     clock.advance(Duration.ofSeconds(31)); // w1 died: its lease on "a" runs out
-    Job reclaimed = worker.queue().claim("w2", Duration.ofMinutes(5)).orElseThrow();
+    Job reclaimed = worker.queue().claim("w2", Duration.ofMinutes(5), many).orElseThrow();
     assertThat(reclaimed.id()).isEqualTo("a");
     assertThat(reclaimed.attempts()).isEqualTo(2);
     assertThat(reclaimed.worker()).isEqualTo("w2");
@@ -221,11 +226,12 @@ abstract class StoreContractTest {
     assertThat(frontDoor.models().delete("acme", "moods")).isTrue();
     assertThat(frontDoor.models().models("acme")).isEmpty();
 
-    String token = frontDoor.models().createUpload("acme", "my-model", Duration.ofHours(1));
+    String token = frontDoor.models().createUpload("acme", "my-model", Duration.ofHours(1), 10);
     assertThat(frontDoor.models().useUpload(token))
         .contains(new UploadedModels.Upload("acme", "my-model"));
     assertThat(frontDoor.models().useUpload(token)).isEmpty();
-    String shortLived = frontDoor.models().createUpload("acme", "my-model", Duration.ofMinutes(1));
+    String shortLived =
+        frontDoor.models().createUpload("acme", "my-model", Duration.ofMinutes(1), 10);
     clock.advance(Duration.ofMinutes(2));
     assertThat(frontDoor.models().useUpload(shortLived)).isEmpty();
   }
@@ -304,5 +310,147 @@ abstract class StoreContractTest {
       assertThat(frontDoor.queue().job(String.format("c%03d", i)).orElseThrow().status())
           .isEqualTo(JobStatus.SUCCEEDED);
     }
+  }
+
+  @Test
+  void accountsHaveAMonthlyLimitAndGrantsTheOperatorSets() {
+    frontDoor.accounts().create("acme");
+    frontDoor.accounts().create("bigco", MonthlyLimit.UNLIMITED);
+    assertThat(worker.accounts().account("acme").orElseThrow().monthlyLimit())
+        .isEqualTo(MonthlyLimit.FREE_TIER);
+    assertThat(worker.accounts().account("bigco").orElseThrow().monthlyLimit().unlimited())
+        .isTrue();
+    assertThat(worker.accounts().account("nobody")).isEmpty();
+
+    frontDoor.accounts().setMonthlyLimit("acme", new MonthlyLimit(50.0));
+    frontDoor.accounts().grant("acme", new Grant("s3a://lake/acme", true));
+    frontDoor.accounts().grant("acme", new Grant("/srv/shared/acme", false));
+    frontDoor
+        .accounts()
+        .grant("acme", new Grant("s3a://lake/acme/", false)); // replaces the read-only one
+    Account acme = worker.accounts().account("acme").orElseThrow();
+    assertThat(acme.monthlyLimit().seconds()).isEqualTo(50.0);
+    assertThat(acme.grants())
+        .containsExactly(
+            new Grant("/srv/shared/acme/", false), new Grant("s3a://lake/acme/", false));
+    assertThat(frontDoor.accounts().revoke("acme", "s3a://lake/acme")).isTrue();
+    assertThat(worker.accounts().account("acme").orElseThrow().grants())
+        .containsExactly(new Grant("/srv/shared/acme/", false));
+    assertThatThrownBy(() -> frontDoor.accounts().grant("nobody", new Grant("s3a://x/", true)))
+        .hasMessage("there is no account 'nobody'");
+    assertThatThrownBy(() -> frontDoor.accounts().setMonthlyLimit("nobody", MonthlyLimit.UNLIMITED))
+        .hasMessage("there is no account 'nobody'");
+  }
+
+  @Test
+  void theLedgerSaysHowManySecondsAnAccountUsedInAMonth() {
+    frontDoor
+        .ledger()
+        .record("a", List.of(new UsageRow("acme", "2026-11", "qa", "english", 2, 1.25)));
+    frontDoor
+        .ledger()
+        .record("b", List.of(new UsageRow("acme", "2026-11", "emotion", "english", 1, 0.5)));
+    frontDoor
+        .ledger()
+        .record("c", List.of(new UsageRow("acme", "2026-12", "qa", "english", 1, 9.0)));
+    assertThat(worker.ledger().used("acme", "2026-11")).isEqualTo(1.75);
+    assertThat(worker.ledger().used("zeta", "2026-11")).isZero();
+  }
+
+  @Test
+  void accountsTakeTurnsAndEachRunsAtMostItsShare() {
+    frontDoor.accounts().create("acme");
+    frontDoor.accounts().create("zeta");
+    for (int i = 0; i < 5; i++) {
+      enqueue("a" + i, "acme", null); // acme queued five first...
+      clock.advance(Duration.ofMillis(1));
+    }
+    enqueue("z0", "zeta", null); // ...zeta's one job does not wait behind them
+    clock.advance(Duration.ofMillis(1));
+    enqueue("z1", "zeta", null);
+    JobQueue.Policy twoEach = new JobQueue.Policy(2, 3);
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMillis(1));
+      order.add(worker.queue().claim("w" + i, Duration.ofMinutes(5), twoEach).orElseThrow().id());
+    }
+    assertThat(order).containsExactly("a0", "z0", "a1", "z1");
+    // Both accounts run two: nothing more is claimed until one finishes.
+    assertThat(worker.queue().claim("w9", Duration.ofMinutes(5), twoEach)).isEmpty();
+    worker.queue().succeed("a0", "w0", new Job.Outcome("out", 1, 1, 0, 0.1, null), "s", List.of());
+    assertThat(worker.queue().claim("w9", Duration.ofMinutes(5), twoEach).orElseThrow().id())
+        .isEqualTo("a2");
+  }
+
+  @Test
+  void aJobThatKeepsKillingItsWorkerFailsAfterItsAttemptsAndAStoppingWorkerReturnsItsJob() {
+    enqueue("poison", "acme", null);
+    JobQueue.Policy policy = new JobQueue.Policy(1, 3);
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      Job claimed =
+          worker.queue().claim("w" + attempt, Duration.ofSeconds(30), policy).orElseThrow();
+      assertThat(claimed.attempts()).isEqualTo(attempt);
+      clock.advance(Duration.ofSeconds(31)); // the worker died: its lease runs out
+    }
+    assertThat(worker.queue().claim("w4", Duration.ofSeconds(30), policy)).isEmpty();
+    Job failed = frontDoor.queue().job("poison").orElseThrow();
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.message())
+        .startsWith("gave up after 3 attempts: each time, the worker running it stopped");
+
+    enqueue("released", "acme", null);
+    worker.queue().claim("stopping", Duration.ofSeconds(30), policy).orElseThrow();
+    assertThat(worker.queue().release("released", "someone-else")).isFalse();
+    assertThat(worker.queue().release("released", "stopping")).isTrue();
+    Job again = worker.queue().claim("next", Duration.ofSeconds(30), policy).orElseThrow();
+    assertThat(again.id()).isEqualTo("released");
+    assertThat(again.attempts()).isEqualTo(1); // a worker stopping is not the job's fault
+  }
+
+  @Test
+  void anAccountMayHaveOnlySoManyJobsWaitingAndAKeyIsForOneRequest() {
+    JobSpec spec = batch("x.jsonl");
+    frontDoor.queue().enqueue(new Job.New("k1", "acme", spec, "nightly", "hash-1"), 2);
+    assertThat(
+            frontDoor.queue().enqueue(new Job.New("k2", "acme", spec, "nightly", "hash-1"), 2).id())
+        .isEqualTo("k1");
+    assertThatThrownBy(
+            () ->
+                frontDoor.queue().enqueue(new Job.New("k3", "acme", spec, "nightly", "hash-2"), 2))
+        .isInstanceOf(IdempotencyConflictException.class)
+        .hasMessageContaining("was used for a different request (job k1)");
+    frontDoor.queue().enqueue(new Job.New("k4", "acme", spec, null, "hash-4"), 2);
+    assertThatThrownBy(
+            () -> frontDoor.queue().enqueue(new Job.New("k5", "acme", spec, null, "hash-5"), 2))
+        .isInstanceOf(CapReachedException.class)
+        .hasMessageStartingWith("acme has 2 jobs waiting");
+    assertThat(frontDoor.queue().enqueue(new Job.New("z1", "zeta", spec, null, null), 2).id())
+        .isEqualTo("z1");
+  }
+
+  @Test
+  void cancelledAndFailedJobsBillWhatTheyComputed() {
+    enqueue("c", "acme", null);
+    worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    UsageRow computed = new UsageRow("acme", "2026-11", "qa", "english", 40, 12.5);
+    assertThat(worker.queue().cancelled("c", "w", "cancelled:c", List.of(computed))).isTrue();
+    assertThat(frontDoor.queue().job("c").orElseThrow().computeSeconds()).isEqualTo(12.5);
+    clock.advance(Duration.ofMillis(1));
+    enqueue("f", "acme", null);
+    worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(worker.queue().fail("f", "w", "boom", "failed:f", List.of(computed))).isTrue();
+    assertThat(frontDoor.ledger().used("acme", "2026-11")).isEqualTo(25.0);
+  }
+
+  @Test
+  void anAccountHoldsOnlySoManyOpenUploadUrls() {
+    frontDoor.models().createUpload("acme", "m1", Duration.ofMinutes(10), 2);
+    frontDoor.models().createUpload("acme", "m2", Duration.ofMinutes(10), 2);
+    assertThatThrownBy(
+            () -> frontDoor.models().createUpload("acme", "m3", Duration.ofMinutes(10), 2))
+        .isInstanceOf(CapReachedException.class)
+        .hasMessageStartingWith("acme has 2 unused upload URLs");
+    clock.advance(Duration.ofMinutes(11)); // they expire
+    frontDoor.models().createUpload("acme", "m3", Duration.ofMinutes(10), 2);
   }
 }

@@ -42,12 +42,23 @@ public record Job(
     return status.finished();
   }
 
-  /** A job to queue. */
-  public record New(String id, String account, JobSpec spec, String idempotencyKey) {
+  /**
+   * A job to queue.
+   *
+   * @param idempotencyKey the client's key for retries of the same request, or null
+   * @param requestHash a digest of the request the job was made from: a retry under the same key
+   *     must carry the same one
+   */
+  public record New(
+      String id, String account, JobSpec spec, String idempotencyKey, String requestHash) {
     public New {
       requireNonNull(id, "id is null");
       requireNonNull(account, "account is null");
       requireNonNull(spec, "spec is null");
+    }
+
+    public New(String id, String account, JobSpec spec, String idempotencyKey) {
+      this(id, account, spec, idempotencyKey, null);
     }
   }
 

@@ -58,7 +58,15 @@ final class BodyFields {
     if (node.textValue().isBlank()) {
       throw new InvalidRequestException(field, "must not be empty");
     }
-    return node.textValue();
+    return withinLength(field, node.textValue(), RequestLimits.TEXT_CHARACTERS);
+  }
+
+  static String withinLength(String field, String text, int limit) {
+    if (text.length() > limit) {
+      throw new InvalidRequestException(
+          field, "must be at most " + limit + " characters but has " + text.length());
+    }
+    return text;
   }
 
   /** A list of strings, possibly empty; each element must be a string (empty allowed). */
@@ -67,6 +75,11 @@ final class BodyFields {
       throw new InvalidRequestException(
           field, "must be a list of strings but got " + Json.describe(node));
     }
+    if (node.size() > RequestLimits.CONVERSATION_TURNS) {
+      throw new InvalidRequestException(
+          field,
+          "may hold at most " + RequestLimits.CONVERSATION_TURNS + " turns but has " + node.size());
+    }
     List<String> values = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       JsonNode element = node.get(i);
@@ -74,7 +87,8 @@ final class BodyFields {
         throw new InvalidRequestException(
             field + "[" + i + "]", "must be a string but got " + Json.describe(element));
       }
-      values.add(element.textValue());
+      values.add(
+          withinLength(field + "[" + i + "]", element.textValue(), RequestLimits.TEXT_CHARACTERS));
     }
     return values;
   }
@@ -87,10 +101,18 @@ final class BodyFields {
           "must be a non-empty list of strings but got "
               + (node != null && node.isArray() ? "an empty list" : Json.describe(node)));
     }
+    if (node.size() > RequestLimits.LABELS) {
+      throw new InvalidRequestException(
+          field, "may hold at most " + RequestLimits.LABELS + " labels but has " + node.size());
+    }
     List<String> labels = new ArrayList<>(node.size());
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < node.size(); i++) {
-      String label = string(field + "[" + i + "]", node.get(i));
+      String label =
+          withinLength(
+              field + "[" + i + "]",
+              string(field + "[" + i + "]", node.get(i)),
+              RequestLimits.LABEL_CHARACTERS);
       if (!seen.add(label)) {
         throw new InvalidRequestException(field, "has the label '" + label + "' twice");
       }
@@ -158,6 +180,10 @@ final class BodyFields {
     }
     if (!node.isNumber()) {
       throw new InvalidRequestException(field, "must be a number but got " + Json.describe(node));
+    }
+    if (!Double.isFinite(node.asDouble())) {
+      throw new InvalidRequestException(
+          field, "must be a finite number but got " + node.asDouble());
     }
     return node.asDouble();
   }

@@ -98,12 +98,15 @@ public final class TaskBodyParser {
       throw new InvalidRequestException(
           "image", "must be a string (a base64 image) but got " + Json.describe(image));
     }
+    if (image.textValue().isBlank()) {
+      throw new InvalidRequestException("image", "must not be empty");
+    }
+    // Its size from the header: an image too large to decode is refused before anything decodes it.
+    ImageData.size("image", ImageData.bytes("image", image.textValue()));
     return single(
         Task.IMAGE_CLASSIFICATION,
         new ImageClassificationRequest(
-            BodyFields.string("image", image),
-            BodyFields.labels("labels", fields.get("labels")),
-            model));
+            image.textValue(), BodyFields.labels("labels", fields.get("labels")), model));
   }
 
   private static TaskBody parseQa(JsonNode body) {
@@ -219,12 +222,23 @@ public final class TaskBodyParser {
     positive("length_penalty", parameters.lengthPenalty());
     atLeast("num_beams", parameters.numBeams(), 1);
     atLeast("num_generations", parameters.numGenerations(), 1);
+    atMost("max_length", parameters.maxLength(), RequestLimits.GENERATED_TOKENS);
+    atMost("min_length", parameters.minLength(), RequestLimits.GENERATED_TOKENS);
+    atMost("num_beams", parameters.numBeams(), RequestLimits.BEAMS);
+    atMost("num_generations", parameters.numGenerations(), RequestLimits.GENERATIONS);
+    atMost("top_k", parameters.topK(), RequestLimits.TOP_K);
     return parameters;
   }
 
   private static void atLeast(String field, Integer value, int minimum) {
     if (value != null && value < minimum) {
       throw new InvalidRequestException(field, "must be " + minimum + " or more but got " + value);
+    }
+  }
+
+  private static void atMost(String field, Integer value, int maximum) {
+    if (value != null && value > maximum) {
+      throw new InvalidRequestException(field, "must be " + maximum + " or less but got " + value);
     }
   }
 
@@ -257,6 +271,10 @@ public final class TaskBodyParser {
     if (list.isEmpty()) {
       throw new InvalidRequestException(
           field, "must be a non-empty list of strings but got an empty list");
+    }
+    if (list.size() > RequestLimits.BATCH_ITEMS) {
+      throw new InvalidRequestException(
+          field, "may hold at most " + RequestLimits.BATCH_ITEMS + " items but has " + list.size());
     }
     return list.size();
   }

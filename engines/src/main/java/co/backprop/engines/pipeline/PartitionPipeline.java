@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one partition's rows: reads a window of rows, groups their items by (task, model), sorts
@@ -36,14 +38,25 @@ public final class PartitionPipeline<C> implements AutoCloseable {
 
   private record Prepared<P extends PreparedInput>(Slot slot, P input) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionPipeline.class);
+
   private final ModelSource models;
   private final BatchPolicy policy;
+  private final ComputeBudget budget;
   private final Map<ModelKey, ModelRunner<?>> runners = new LinkedHashMap<>();
   private final Map<ModelKey, String> devices = new LinkedHashMap<>();
 
   public PartitionPipeline(ModelSource models, BatchPolicy policy) {
+    this(models, policy, ComputeBudget.Unlimited.INSTANCE);
+  }
+
+  /**
+   * A pipeline whose micro-batches stop once {@code budget} is spent (their rows: quota errors).
+   */
+  public PartitionPipeline(ModelSource models, BatchPolicy policy, ComputeBudget budget) {
     this.models = requireNonNull(models, "models is null");
     this.policy = requireNonNull(policy, "policy is null");
+    this.budget = requireNonNull(budget, "budget is null");
   }
 
   /** The rows with their results, window by window; closes the runners after the last row. */
@@ -81,6 +94,14 @@ public final class PartitionPipeline<C> implements AutoCloseable {
       items += row.items().size();
     }
     return window;
+  }
+
+  /**
+   * Runs rows as one window and keeps the runners open for the next: how a serving process runs the
+   * calls it gathered, with the same grouping, sorting, micro-batches and metering as a partition.
+   */
+  public List<CompletedRow<C>> runWindow(List<PendingRow<C>> window) {
+    return processWindow(window);
   }
 
   private List<CompletedRow<C>> processWindow(List<PendingRow<C>> window) {
@@ -128,36 +149,65 @@ public final class PartitionPipeline<C> implements AutoCloseable {
         prepared.add(new Prepared<>(slot, runner.prepare(slot.request())));
       } catch (InvalidRequestException e) {
         results[slot.row()][slot.item()] = ItemResult.failed(key.model(), e.getMessage());
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // No row takes the partition down: whatever one row does to its runner is that row's error.
+        LOG.warn("a row of {} could not be prepared", key.model(), e);
+        results[slot.row()][slot.item()] =
+            ItemResult.failed(
+                key.model(), "the row could not be prepared for the model: " + describe(e));
       }
     }
     prepared.sort(Comparator.comparingInt(p -> p.input().tokens()));
     int[] tokens = prepared.stream().mapToInt(p -> p.input().tokens()).toArray();
     int start = 0;
     for (int end : MicroBatches.cut(tokens, policy)) {
-      runBatch(key, runner, prepared.subList(start, end), results);
+      runWithinBudget(key, runner, prepared.subList(start, end), results);
       start = end;
     }
   }
 
-  private <P extends PreparedInput> void runBatch(
+  /** Runs a micro-batch if the budget grants it; otherwise its rows are quota errors. */
+  private <P extends PreparedInput> void runWithinBudget(
       ModelKey key, ModelRunner<P> runner, List<Prepared<P>> batch, ItemResult[][] results) {
+    int longest = batch.stream().mapToInt(p -> p.input().tokens()).max().orElse(0);
+    ComputeBudget.Ticket ticket =
+        budget.reserve(key.task(), key.model(), (long) batch.size() * longest);
+    if (ticket == null) {
+      for (Prepared<P> row : batch) {
+        results[row.slot().row()][row.slot().item()] =
+            ItemResult.failed(key.model(), budget.exhaustedError());
+      }
+      return;
+    }
+    runBatch(key, runner, batch, results, ticket);
+  }
+
+  private <P extends PreparedInput> void runBatch(
+      ModelKey key,
+      ModelRunner<P> runner,
+      List<Prepared<P>> batch,
+      ItemResult[][] results,
+      ComputeBudget.Ticket ticket) {
     List<P> inputs = batch.stream().map(Prepared::input).toList();
     List<TaskOutput> outputs;
     long start = System.nanoTime();
     try {
       outputs = runner.run(inputs);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      budget.spent(ticket, (System.nanoTime() - start) / 1e6, 0);
       if (batch.size() > 1) {
         // Find the row that breaks the batch: run each alone, so the others still succeed.
-        batch.forEach(one -> runBatch(key, runner, List.of(one), results));
+        batch.forEach(one -> runWithinBudget(key, runner, List.of(one), results));
         return;
       }
       Slot slot = batch.get(0).slot();
+      LOG.warn("a row of {} failed in the model", key.model(), e);
       results[slot.row()][slot.item()] =
-          ItemResult.failed(key.model(), "inference failed: " + e.getMessage());
+          ItemResult.failed(key.model(), "inference failed: " + describe(e));
       return;
     }
     double elapsedMs = (System.nanoTime() - start) / 1e6;
+    budget.spent(ticket, elapsedMs, batch.size());
     long batchTokens = inputs.stream().mapToLong(PreparedInput::tokens).sum();
     String device = devices.get(key);
     for (int i = 0; i < batch.size(); i++) {
@@ -174,6 +224,16 @@ public final class PartitionPipeline<C> implements AutoCloseable {
               input.truncated(),
               input.tokens());
     }
+  }
+
+  /** What a row's error says about a failure: its message, without the class it was thrown from. */
+  private static String describe(Throwable error) {
+    if (error instanceof OutOfMemoryError) {
+      return "out of memory (the row needs more than this process has)";
+    }
+    return error.getMessage() != null && !error.getMessage().isBlank()
+        ? error.getMessage()
+        : "an unexpected error";
   }
 
   @Override

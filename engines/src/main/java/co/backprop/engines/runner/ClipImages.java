@@ -1,12 +1,12 @@
 package co.backprop.engines.runner;
 
+import co.backprop.contract.task.ImageData;
 import co.backprop.contract.task.InvalidRequestException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Base64;
 import javax.imageio.ImageIO;
 
 /** Base64 images in, CLIP's pixel_values out: resize, centre crop, normalise, channels first. */
@@ -20,22 +20,8 @@ public final class ClipImages {
 
   /** Decodes a base64 PNG or JPEG, with or without a {@code data:image/...;base64,} prefix. */
   public static BufferedImage decode(String image) {
-    String payload = image.strip();
-    if (payload.startsWith("data:")) {
-      int comma = payload.indexOf(',');
-      if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
-        throw new InvalidRequestException(
-            "image", "is a data URL but not a base64 one (data:image/png;base64,...)");
-      }
-      payload = payload.substring(comma + 1);
-    }
-    byte[] bytes;
-    try {
-      // Line breaks are common in pasted base64; anything else that is not base64 is an error.
-      bytes = Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("image", "is not valid base64: " + e.getMessage());
-    }
+    byte[] bytes = ImageData.bytes("image", image);
+    ImageData.size("image", bytes); // within the limits before it is decoded
     try {
       BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(bytes));
       if (decoded == null) {
@@ -56,22 +42,32 @@ public final class ClipImages {
   public static float[] pixelValues(BufferedImage image, int size) {
     int width = image.getWidth();
     int height = image.getHeight();
+    // Resize-then-crop, done as crop-then-resize: only the source window that lands in the crop is
+    // scaled, so a long thin image never becomes a huge intermediate one.
     double scale = (double) size / Math.min(width, height);
-    int scaledWidth = Math.max(size, (int) Math.round(width * scale));
-    int scaledHeight = Math.max(size, (int) Math.round(height * scale));
-    BufferedImage resized =
-        new BufferedImage(scaledWidth, scaledHeight, BufferedImage.TYPE_INT_RGB);
-    Graphics2D graphics = resized.createGraphics();
+    double window = size / scale;
+    double left = (width - window) / 2.0;
+    double top = (height - window) / 2.0;
+    BufferedImage cropped = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    Graphics2D graphics = cropped.createGraphics();
     graphics.setRenderingHint(
         RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    graphics.drawImage(image, 0, 0, scaledWidth, scaledHeight, null);
+    graphics.drawImage(
+        image,
+        0,
+        0,
+        size,
+        size,
+        (int) Math.round(left),
+        (int) Math.round(top),
+        (int) Math.round(left + window),
+        (int) Math.round(top + window),
+        null);
     graphics.dispose();
-    int left = (int) Math.round((scaledWidth - size) / 2.0);
-    int top = (int) Math.round((scaledHeight - size) / 2.0);
     float[] pixels = new float[3 * size * size];
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
-        int rgb = resized.getRGB(left + x, top + y);
+        int rgb = cropped.getRGB(x, y);
         int[] channels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
         for (int c = 0; c < 3; c++) {
           pixels[(c * size + y) * size + x] = (channels[c] / 255f - MEAN[c]) / STD[c];

@@ -10,9 +10,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-frontdoor",
     mixinStandardHelpOptions = true,
-    description =
-        "Enqueue rate and latency of POST /jobs and of small task calls, with a local worker. Not a"
-            + " test.")
+    description = {
+      "Latency and rate of task calls (one at a time and concurrent) and of POST /jobs, with a"
+          + " serving process",
+      "and a worker, against the bare ONNX Runtime loop measured on the same machine in the same"
+          + " run. Not a test."
+    })
 final class BenchFrontDoorCommand implements Callable<Integer> {
   @Option(
       names = "--data",
@@ -20,24 +23,52 @@ final class BenchFrontDoorCommand implements Callable<Integer> {
       description = "Scratch data folder (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--concurrency", defaultValue = "8")
+  @Option(
+      names = "--calls",
+      defaultValue = "300",
+      description =
+          "Sequential calls; four times as many concurrent ones (default: ${DEFAULT-VALUE}).")
+  int calls;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "16",
+      description = "Concurrent task calls (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--jobs", defaultValue = "400")
+  @Option(
+      names = "--jobs",
+      defaultValue = "2000",
+      description = "Job submissions (default: ${DEFAULT-VALUE}).")
   int jobs;
 
-  @Option(names = "--calls", defaultValue = "40")
-  int calls;
+  @Option(
+      names = "--job-concurrency",
+      defaultValue = "8",
+      description = "Concurrent job submissions (default: ${DEFAULT-VALUE}).")
+  int jobConcurrency;
 
   @Override
   public Integer call() throws Exception {
-    List<String> worker =
-        List.of(
-            System.getProperty("backprop.launcher", "bin/backprop"),
-            "worker",
-            "--data",
-            data.toAbsolutePath().toString());
-    new FrontDoorBenchmark(data, worker, concurrency, jobs, calls).run();
+    String launcher = System.getProperty("backprop.launcher", "bin/backprop");
+    String folder = data.toAbsolutePath().toString();
+    String self = String.valueOf(ProcessHandle.current().pid());
+    new FrontDoorBenchmark(
+            data,
+            List.of(launcher, "serving", "--data", folder, "--parent-pid", self),
+            List.of(
+                launcher,
+                "bench",
+                "--bare-only",
+                "--sentences",
+                "3000",
+                "--work",
+                folder + "/bare"),
+            calls,
+            concurrency,
+            jobs,
+            jobConcurrency)
+        .run();
     return 0;
   }
 }

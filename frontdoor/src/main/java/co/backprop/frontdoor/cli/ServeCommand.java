@@ -17,11 +17,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description =
-        "Serves the Backprop API over HTTP; task calls and /jobs run on workers that share the job"
-            + " store.")
+    description = {
+      "Serves the Backprop API over HTTP; task calls and /jobs run on workers that share the job"
+          + " store.",
+      "Each account reads and writes only its own folder DATA/files/<account>/ and what 'accounts"
+          + " grant' gave it."
+    })
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOptions location;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every one — put TLS in"
+              + " front, see README).")
+  String host;
 
   @Option(
       names = "--port",
@@ -49,10 +60,40 @@ final class ServeCommand implements Callable<Integer> {
   long maxUploadMb;
 
   @Option(
-      names = "--allow-path",
+      names = "--max-queued-jobs",
+      defaultValue = "100",
       description =
-          "A local folder jobs may read and write (repeatable; the data folder's files/ always).")
-  List<Path> allowedPaths = new ArrayList<>();
+          "Jobs one account may have waiting; more are answered 429 (default: ${DEFAULT-VALUE}).")
+  int maxQueuedJobs;
+
+  @Option(
+      names = "--max-running-jobs",
+      defaultValue = "1",
+      description =
+          "Jobs of one account the local worker runs at once; accounts take turns (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxRunningJobs;
+
+  @Option(
+      names = "--max-upload-urls",
+      defaultValue = "10",
+      description = "Unused upload URLs one account may hold (default: ${DEFAULT-VALUE}).")
+  int maxUploadUrls;
+
+  @Option(
+      names = "--preload",
+      split = ",",
+      description =
+          "Models the serving process loads before serve is ready, as task/model (the bundled ones"
+              + " always are).")
+  List<String> preload = new ArrayList<>();
+
+  @Option(
+      names = "--no-serving",
+      description =
+          "Start no serving process: task calls run as jobs (start serving processes with"
+              + " bin/backprop serving).")
+  boolean noServing;
 
   @Option(
       names = "--no-worker",
@@ -61,39 +102,56 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--hadoop",
-      description =
-          "A Hadoop setting for reading job outputs, e.g. --hadoop fs.s3a.endpoint=http://...")
+      description = "A Hadoop setting for job outputs, e.g. --hadoop fs.s3a.endpoint=http://...")
   Map<String, String> hadoopSettings = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws InterruptedException {
     Path data = location.data;
-    List<Path> roots = new ArrayList<>(allowedPaths);
-    roots.add(data.resolve("files"));
     List<String> worker = new ArrayList<>();
     if (!noWorker) {
       worker.add(System.getProperty("backprop.launcher", "bin/backprop"));
       worker.addAll(List.of("worker", "--data", data.toAbsolutePath().toString()));
+      worker.addAll(List.of("--max-running-jobs", String.valueOf(maxRunningJobs)));
+      // The worker exits when this JVM dies, however it dies (kill -9 included).
+      worker.addAll(List.of("--parent-pid", String.valueOf(ProcessHandle.current().pid())));
       if (location.store != null) {
         worker.addAll(List.of("--store", location.store));
       }
       hadoopSettings.forEach(
           (key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
     }
+    List<String> serving = new ArrayList<>();
+    if (!noServing) {
+      serving.add(System.getProperty("backprop.launcher", "bin/backprop"));
+      serving.addAll(List.of("serving", "--data", data.toAbsolutePath().toString()));
+      serving.addAll(List.of("--parent-pid", String.valueOf(ProcessHandle.current().pid())));
+      if (location.store != null) {
+        serving.addAll(List.of("--store", location.store));
+      }
+      if (!preload.isEmpty()) {
+        serving.addAll(List.of("--preload", String.join(",", preload)));
+      }
+    }
     FrontDoorConfig config =
-        new FrontDoorConfig(
-            data,
-            location.store,
-            port,
-            Duration.ofMillis((long) (syncWait * 1000)),
-            maxBodyMb << 20,
-            maxUploadMb << 20,
-            roots,
-            worker,
-            hadoopSettings);
+        FrontDoorConfig.builder(data)
+            .optStoreUrl(location.store)
+            .optHost(host)
+            .optPort(port)
+            .optSyncWait(Duration.ofMillis((long) (syncWait * 1000)))
+            .optMaxBodyBytes(maxBodyMb << 20)
+            .optMaxUploadBytes(maxUploadMb << 20)
+            .optMaxQueuedJobs(maxQueuedJobs)
+            .optMaxOpenUploads(maxUploadUrls)
+            .optWorkerCommand(worker)
+            .optServingCommand(serving)
+            .optHadoopSettings(hadoopSettings)
+            .build();
     FrontDoor frontDoor = FrontDoor.start(config);
     System.out.println(
-        "front door listening on http://localhost:"
+        "front door listening on http://"
+            + host
+            + ":"
             + frontDoor.port()
             + " (data in "
             + config.data()

@@ -1,5 +1,6 @@
 package co.backprop.frontdoor.http;
 
+import co.backprop.contract.account.Account;
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
@@ -7,12 +8,12 @@ import co.backprop.contract.job.JobStatus;
 import co.backprop.contract.job.TableSpec;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.frontdoor.tenancy.AccountFiles;
+import co.backprop.frontdoor.tenancy.Quotas;
 import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,15 +44,25 @@ public final class JobController {
   private final JobQueue queue;
   private final Models models;
   private final Results results;
-  private final List<Path> allowedRoots;
+  private final AccountFiles files;
+  private final Quotas quotas;
+  private final JobWaiter waiter;
 
   public JobController(
-      Store store, JobQueue queue, Models models, Results results, List<Path> allowedRoots) {
+      Store store,
+      JobQueue queue,
+      JobWaiter waiter,
+      Models models,
+      Results results,
+      AccountFiles files,
+      Quotas quotas) {
     this.store = store;
+    this.waiter = waiter;
     this.queue = queue;
     this.models = models;
     this.results = results;
-    this.allowedRoots = allowedRoots;
+    this.files = files;
+    this.quotas = quotas;
   }
 
   /**
@@ -73,6 +84,8 @@ public final class JobController {
                     field + ": is not a field of a job; fields: " + String.join(", ", FIELDS));
               }
             });
+    quotas.requireRoom(account);
+    Account owner = ApiKeys.owner(ctx, store);
     String id = JobQueue.newId();
     Task task = task(body);
     TableSpec table =
@@ -86,8 +99,8 @@ public final class JobController {
       models.requireCallable(account, table.task(), table.model());
     }
     List<String> requests = requestLines(body);
-    String inputPath = text(body, "input");
-    if ((requests == null) == (inputPath == null)) {
+    String inputLocation = text(body, "input");
+    if ((requests == null) == (inputLocation == null)) {
       throw ApiException.badRequest(
           "input: give either input (a JSON-lines or Parquet file) or requests (inline request"
               + " lines)");
@@ -98,12 +111,12 @@ public final class JobController {
     }
     String input =
         requests != null
-            ? queue.folder(id).resolve("input.jsonl").toString()
-            : allowed("input", inputPath, true);
+            ? queue.folder(account, id).resolve("input.jsonl").toString()
+            : files.readable(owner, "input", inputLocation);
     String output =
         body.hasNonNull("output")
-            ? allowed("output", text(body, "output"), false)
-            : queue.defaultOutput(id);
+            ? files.writable(owner, "output", text(body, "output"))
+            : queue.defaultOutput(account, id);
     DataFormat outputFormat = format(body, "output_format");
     JobSpec.Batch spec =
         new JobSpec.Batch(
@@ -114,9 +127,9 @@ public final class JobController {
             table,
             table == null);
     if (requests != null) {
-      queue.writeRequests(id, requests);
+      queue.writeRequests(account, id, requests);
     }
-    Job job = queue.enqueue(id, account, spec, ctx.header("Idempotency-Key"));
+    Job job = queue.enqueue(id, account, spec, ctx.header("Idempotency-Key"), "POST /jobs " + body);
     ctx.header("Location", "/jobs/" + job.id());
     Bodies.send(ctx, job.id().equals(id) ? 202 : 200, JobViews.view(job));
   }
@@ -199,32 +212,34 @@ public final class JobController {
   }
 
   /**
-   * Object storage, or a local path under one of the allowed folders (never the server's files).
+   * A job; with {@code ?wait=SECONDS} (at most 60) the answer waits until the job has ended or the
+   * time is up.
    */
-  private String allowed(String field, String location, boolean mustExist) {
-    if (location.startsWith("s3a://")) {
-      return location;
-    }
-    if (location.contains("://") && !location.startsWith("file://")) {
-      throw ApiException.badRequest(
-          field + ": only s3a:// and local paths are supported, not " + location);
-    }
-    Path path =
-        Path.of(location.startsWith("file://") ? URI.create(location).getPath() : location)
-            .toAbsolutePath()
-            .normalize();
-    if (allowedRoots.stream().noneMatch(path::startsWith)) {
-      throw ApiException.badRequest(
-          field + ": local paths must be under " + allowedRoots + "; got " + path);
-    }
-    if (mustExist && !Files.exists(path)) {
-      throw ApiException.badRequest(field + ": " + path + " does not exist");
-    }
-    return path.toString();
-  }
-
   public void get(Context ctx) {
-    Bodies.send(ctx, 200, JobViews.view(owned(ctx)));
+    Job job = owned(ctx);
+    String wait = ctx.queryParam("wait");
+    if (wait == null || job.finished()) {
+      Bodies.send(ctx, 200, JobViews.view(job));
+      return;
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(wait);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "wait: must be a number of seconds (at most 60) but got '" + wait + "'");
+    }
+    if (!(seconds >= 0 && seconds <= 60)) {
+      throw ApiException.badRequest("wait: must be 0 to 60 seconds but got " + wait);
+    }
+    ctx.future(
+        () ->
+            waiter
+                .finished(job.id(), Duration.ofMillis((long) (seconds * 1000)))
+                .thenAccept(
+                    finished ->
+                        Bodies.send(
+                            ctx, 200, JobViews.view(finished.orElseGet(() -> owned(ctx))))));
   }
 
   public void cancel(Context ctx) {

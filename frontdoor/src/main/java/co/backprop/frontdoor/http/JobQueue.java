@@ -5,24 +5,32 @@ import co.backprop.contract.job.JobSpec;
 import co.backprop.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Queueing jobs for the workers: ids, the job's folder for what the front door writes, and waiting
- * for an end.
+ * Queueing jobs for the workers: ids, each job's folder (chosen by the server, inside its
+ * account's), and waiting for a job to end.
  */
 public final class JobQueue {
   private final Store store;
   private final Path jobs;
+  private final int maxQueued;
 
-  public JobQueue(Store store, Path jobs) {
+  /**
+   * @param jobs the folder of the server's job folders, {@code jobs/<account>/<job>/}
+   * @param maxQueued jobs one account may have waiting
+   */
+  public JobQueue(Store store, Path jobs, int maxQueued) {
     this.store = store;
     this.jobs = jobs;
+    this.maxQueued = maxQueued;
   }
 
   static String newId() {
@@ -30,47 +38,48 @@ public final class JobQueue {
   }
 
   /** The folder of a job's own files: its inline requests, its results by default. */
-  Path folder(String id) {
-    return jobs.resolve(id);
+  Path folder(String account, String id) {
+    return jobs.resolve(account).resolve(id);
   }
 
-  String defaultOutput(String id) {
-    return folder(id).resolve("output").toString();
+  String defaultOutput(String account, String id) {
+    return folder(account, id).resolve("output").toString();
   }
 
-  /** Writes inline request lines as the job's input file and returns where. */
-  String writeRequests(String id, List<String> lines) {
-    Path input = folder(id).resolve("input.jsonl");
+  /** Writes inline request lines as the job's input file. */
+  void writeRequests(String account, String id, List<String> lines) {
+    Path input = folder(account, id).resolve("input.jsonl");
     try {
       Files.createDirectories(input.getParent());
       Files.write(input, lines);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the input of " + id, e);
     }
-    return input.toString();
   }
 
-  Job enqueue(String id, String account, JobSpec spec, String idempotencyKey) {
-    return store.queue().enqueue(new Job.New(id, account, spec, idempotencyKey));
+  /**
+   * Queues a job made from a request; a retry with the same idempotency key gets the first job, a
+   * different request under a used key is refused.
+   */
+  Job enqueue(String id, String account, JobSpec spec, String idempotencyKey, String request) {
+    return store
+        .queue()
+        .enqueue(new Job.New(id, account, spec, idempotencyKey, digest(request)), maxQueued);
   }
 
-  /** Polls the store until the job finishes or the time is up; empty when still unfinished. */
-  Optional<Job> awaitFinished(String id, Duration wait) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (true) {
-      Job job = store.queue().job(id).orElseThrow();
-      if (job.finished()) {
-        return Optional.of(job);
-      }
-      if (System.nanoTime() > deadline) {
-        return Optional.empty();
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
+  /** Queues a job nobody retries (a model's build). */
+  Job enqueue(String id, String account, JobSpec spec) {
+    return store.queue().enqueue(new Job.New(id, account, spec, null, null));
+  }
+
+  private static String digest(String request) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(request.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** /models, /models/{model}, /upload-url and the upload itself (PUT /uploads/{token}). */
@@ -32,6 +33,7 @@ public final class ModelController {
   private final Path userModels;
   private final Path uploads;
   private final long maxUploadBytes;
+  private final int maxOpenUploads;
 
   public ModelController(
       UploadedModels uploaded,
@@ -39,13 +41,15 @@ public final class ModelController {
       JobQueue queue,
       Path userModels,
       Path uploads,
-      long maxUploadBytes) {
+      long maxUploadBytes,
+      int maxOpenUploads) {
     this.uploaded = uploaded;
     this.models = models;
     this.queue = queue;
     this.userModels = userModels;
     this.uploads = uploads;
     this.maxUploadBytes = maxUploadBytes;
+    this.maxOpenUploads = maxOpenUploads;
   }
 
   public void list(Context ctx) {
@@ -82,11 +86,32 @@ public final class ModelController {
     ObjectNode detail = summary(model);
     detail.put("build_message", model.buildMessage());
     Path folder = Path.of(model.path());
-    String modelFile = Files.exists(folder.resolve("model.pt")) ? "model.pt" : "model.onnx";
-    detail.put("model_url", folder.resolve(modelFile).toUri().toString());
-    detail.put("config_url", folder.resolve("config.json").toUri().toString());
+    // The account's own files, through the API: never a path of the server.
+    String files = "/models/" + model.name() + "/files/";
+    detail.put("model_url", files + modelFile(folder));
+    detail.put("config_url", files + "config.json");
     detail.putNull("requirements_url"); // ONNX and TorchScript models have no Python requirements
     Bodies.send(ctx, 200, detail);
+  }
+
+  /** One file of the caller's model: the model, its config or its tokenizer. */
+  public void file(Context ctx) throws IOException {
+    UserModel model = owned(ctx);
+    Path folder = Path.of(model.path());
+    String name = ctx.pathParam("file");
+    if (!List.of(modelFile(folder), "config.json", "tokenizer.json").contains(name)
+        || !Files.isRegularFile(folder.resolve(name))) {
+      throw ApiException.notFound("model " + model.name() + " has no file '" + name + "'");
+    }
+    ctx.status(200)
+        .contentType(name.endsWith(".json") ? "application/json" : "application/octet-stream");
+    try (InputStream in = Files.newInputStream(folder.resolve(name))) {
+      in.transferTo(ctx.outputStream());
+    }
+  }
+
+  private static String modelFile(Path folder) {
+    return Files.exists(folder.resolve("model.pt")) ? "model.pt" : "model.onnx";
   }
 
   public void delete(Context ctx) throws IOException {
@@ -121,7 +146,9 @@ public final class ModelController {
       throw ApiException.badRequest(
           "model_name: '" + name.asText() + "' is the name of a global model; choose another");
     }
-    String token = uploaded.createUpload(ApiKeys.account(ctx), name.asText(), Duration.ofHours(1));
+    String token =
+        uploaded.createUpload(
+            ApiKeys.account(ctx), name.asText(), Duration.ofHours(1), maxOpenUploads);
     Bodies.send(
         ctx,
         200,
@@ -167,8 +194,7 @@ public final class ModelController {
               folder.toString());
       uploaded.save(model);
       Job build =
-          queue.enqueue(
-              JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()), null);
+          queue.enqueue(JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()));
       ObjectNode answer = summary(model);
       answer.put("build_job", build.id());
       Bodies.send(ctx, 200, answer);

@@ -17,15 +17,15 @@ import java.util.Optional;
 /** The models an account can call: the global catalog and its own built uploads. */
 public final class Models {
   private final UploadedModels uploaded;
-  private final ModelStore global;
+  private final ModelCatalog global;
 
   public Models(UploadedModels uploaded, Path globalStore) {
     this.uploaded = uploaded;
-    this.global = new ModelStore(globalStore);
+    this.global = ModelCatalog.bundled(new ModelStore(globalStore)); // read once: it is in the jar
   }
 
   public ModelCatalog global() {
-    return ModelCatalog.bundled(global);
+    return global;
   }
 
   /**
@@ -62,11 +62,14 @@ public final class Models {
     }
     // Bundled models are in the workers' jar, not in this (engine-free) one: trust the catalog.
     if (!spec.location().startsWith("classpath:") && !ModelFiles.isInstalled(spec)) {
-      try {
-        ModelFiles.requireInstalled(spec);
-      } catch (ModelException e) {
-        throw new ApiException(503, e.getMessage());
-      }
+      // Where the server looked is the operator's business: the client learns what is missing.
+      throw new ApiException(
+          503,
+          "model: "
+              + spec.qualifiedName()
+              + " is not installed on this server; the operator installs it with: bin/backprop"
+              + " models fetch "
+              + spec.artifact());
     }
   }
 

@@ -3,6 +3,7 @@ package co.backprop.jobs.cli;
 import co.backprop.cli.Cli;
 import co.backprop.cli.Subcommand;
 import co.backprop.jobs.worker.WorkerCommand;
+import co.backprop.serving.ServingCommand;
 
 /**
  * {@code bin/backprop}'s entry point in Spark's JVM: the one command line, with this JVM's
@@ -21,6 +22,7 @@ public final class BackpropCommand {
         new ReportCommand(),
         new SamplesCommand(),
         new WorkerCommand(),
+        new ServingCommand(),
         new BenchCommand(),
         new BenchGenerationCommand());
   }

@@ -48,16 +48,20 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Scratch folder (default: ${DEFAULT-VALUE}).")
   Path work;
 
+  @Option(names = "--bare-only", description = "Measure the bare ONNX Runtime loop alone.")
+  boolean bareOnly;
+
   @Override
   public Integer call() throws Exception {
-    new VectorisationBenchmark(
+    VectorisationBenchmark benchmark =
+        new VectorisationBenchmark(
             sentences,
             threads,
             bareBatch,
             new BatchPolicy(batchTokens, batchRows, 2048),
             work,
-            System.out)
-        .run();
+            System.out);
+    (bareOnly ? benchmark.bareOnly() : benchmark).run();
     return 0;
   }
 }

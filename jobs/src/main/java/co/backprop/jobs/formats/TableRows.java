@@ -79,6 +79,11 @@ public final class TableRows implements Serializable {
         || value instanceof Byte) {
       return Json.MAPPER.getNodeFactory().numberNode(((Number) value).longValue());
     }
+    if ((value instanceof Double || value instanceof Float)
+        && !Double.isFinite(((Number) value).doubleValue())) {
+      // NaN and infinities have no decimal form: the body parser names the field they went to.
+      return Json.MAPPER.getNodeFactory().numberNode(((Number) value).doubleValue());
+    }
     if (value instanceof Number number) {
       return Json.MAPPER.getNodeFactory().numberNode(new BigDecimal(number.toString()));
     }

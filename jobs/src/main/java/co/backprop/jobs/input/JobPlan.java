@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.engines.pipeline.ComputeBudget;
 import co.backprop.engines.runner.RunnerOptions;
 import java.io.Serializable;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param knownModels every model name of the catalog by task, for "unknown model" messages
  * @param fixedAccount whether request lines must be billed to {@code defaultAccount}
  * @param table how table rows become requests, or null for a request file
+ * @param budget the compute the job may spend (an account's monthly limit), unlimited when null
  */
 public record JobPlan(
     Map<String, ModelSpec> models,
@@ -26,12 +28,14 @@ public record JobPlan(
     BatchPolicy batchPolicy,
     String defaultAccount,
     boolean fixedAccount,
-    TableMapping table)
+    TableMapping table,
+    ComputeBudget budget)
     implements Serializable {
 
   public JobPlan {
     models = Map.copyOf(requireNonNull(models, "models is null"));
     knownModels = Map.copyOf(requireNonNull(knownModels, "knownModels is null"));
+    budget = budget == null ? ComputeBudget.Unlimited.INSTANCE : budget;
     requireNonNull(runnerOptions, "runnerOptions is null");
     requireNonNull(batchPolicy, "batchPolicy is null");
     requireNonNull(defaultAccount, "defaultAccount is null");

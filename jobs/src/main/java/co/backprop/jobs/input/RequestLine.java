@@ -101,6 +101,9 @@ public record RequestLine(
       return new RequestLine(line, id, account, task, model, parsed, null);
     } catch (InvalidRequestException e) {
       return failed(line, id, account, task, e.getMessage());
+    } catch (RuntimeException e) {
+      return failed(
+          line, id, account, task, "line " + line + ": could not be read: " + e.getMessage());
     }
   }
 

@@ -108,6 +108,9 @@ public final class TableMapping implements Serializable {
           : PendingItem.invalid(task, model, withColumn(parsed.items().get(0).error()));
     } catch (InvalidRequestException e) {
       return PendingItem.invalid(task, model, withColumn(e));
+    } catch (RuntimeException e) {
+      // A value no field expected (a struct, a binary): the row's error, not the job's.
+      return PendingItem.invalid(task, model, "the row could not be read: " + e.getMessage());
     }
   }
 

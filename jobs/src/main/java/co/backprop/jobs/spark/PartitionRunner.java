@@ -46,7 +46,8 @@ public final class PartitionRunner implements Serializable {
                   options,
                   () -> accumulators.modelLoaded(spec.qualifiedName(), options.device()));
             },
-            jobPlan.batchPolicy());
+            jobPlan.batchPolicy(),
+            jobPlan.budget());
     if (task != null) {
       task.addTaskCompletionListener((TaskCompletionListener) context -> pipeline.close());
     }

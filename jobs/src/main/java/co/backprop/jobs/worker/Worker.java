@@ -1,5 +1,6 @@
 package co.backprop.jobs.worker;
 
+import co.backprop.contract.UserError;
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
@@ -7,10 +8,12 @@ import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelStore;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.Json;
+import co.backprop.contract.usage.MonthlyLimit;
 import co.backprop.contract.usage.UsageRow;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
+import co.backprop.jobs.spark.BudgetServer;
 import co.backprop.jobs.spark.ProgressReporter;
 import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
@@ -20,9 +23,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -36,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * A long-running Spark driver that takes jobs from the store one at a time: it claims a job with a
  * lease, renews the lease while the job runs (recording progress), cancels the job's Spark work
  * when the job is cancelled or the lease is lost, and finishes the job — with its usage, once —
- * only while it still holds the lease. Models stay loaded between jobs.
+ * only while it still holds the lease. Each job runs within its account's monthly compute limit:
+ * rows past it come out as quota errors; a cancelled or failed job bills what it computed. A worker
+ * told to stop puts its running job back in the queue. Models stay loaded between jobs.
  */
 public final class Worker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -47,7 +58,10 @@ public final class Worker implements Runnable {
   private final String id;
   private final Duration lease;
   private final Duration poll;
-  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final JobQueue.Policy policy;
+  private final Clock clock;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   public Worker(
       SparkSession spark,
@@ -55,35 +69,51 @@ public final class Worker implements Runnable {
       ModelStore models,
       String id,
       Duration lease,
-      Duration poll) {
+      Duration poll,
+      JobQueue.Policy policy,
+      Clock clock) {
     this.spark = spark;
     this.store = store;
     this.models = models;
     this.id = id;
     this.lease = lease;
     this.poll = poll;
+    this.policy = policy;
+    this.clock = clock;
   }
 
+  /** Asks the worker to stop: no new claims; a running job is stopped and put back in the queue. */
   public void stop() {
-    stopped.set(true);
+    if (stopping.compareAndSet(false, true)) {
+      spark.sparkContext().cancelAllJobs();
+    }
+  }
+
+  /** Waits until the worker's loop has ended (its job, if any, back in the queue). */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void run() {
     LOG.info("worker {} waiting for jobs", id);
-    while (!stopped.get()) {
-      Optional<Job> claimed;
-      try {
-        claimed = queue().claim(id, lease);
-      } catch (StoreException e) {
-        LOG.warn("cannot reach the job store: {}", e.getMessage());
-        claimed = Optional.empty();
+    try {
+      while (!stopping.get()) {
+        Optional<Job> claimed;
+        try {
+          claimed = queue().claim(id, lease, policy);
+        } catch (StoreException e) {
+          LOG.warn("cannot reach the job store: {}", e.getMessage());
+          claimed = Optional.empty();
+        }
+        if (claimed.isPresent()) {
+          process(claimed.get());
+        } else {
+          sleep(poll);
+        }
       }
-      if (claimed.isPresent()) {
-        process(claimed.get());
-      } else {
-        sleep(poll);
-      }
+    } finally {
+      stopped.countDown();
     }
   }
 
@@ -91,7 +121,10 @@ public final class Worker implements Runnable {
     return store.queue();
   }
 
-  /** Runs one claimed job to its end: succeeded, failed, cancelled, or lost to another worker. */
+  /**
+   * Runs one claimed job to its end: succeeded, failed, cancelled, lost to another worker, or put
+   * back.
+   */
   void process(Job job) {
     LOG.info(
         "worker {} runs job {} ({}, attempt {})",
@@ -107,6 +140,7 @@ public final class Worker implements Runnable {
         new Thread(() -> beat(job, done, total, lost, cancelled), "backprop-lease-" + job.id());
     heartbeat.setDaemon(true);
     heartbeat.start();
+    BudgetServer budget = null;
     try {
       spark.sparkContext().setJobGroup(job.id(), "backprop job " + job.id(), true);
       if (job.spec() instanceof JobSpec.ModelBuild build) {
@@ -123,35 +157,80 @@ public final class Worker implements Runnable {
                         "build:" + job.id(),
                         List.of()));
       } else {
+        budget = budget(job);
         runBatch(
             job,
             (rows, of) -> {
               done.set(rows);
               total.set(of);
             },
-            lost);
+            lost,
+            budget);
       }
     } catch (Exception | Error e) { // Spark throws its checked SparkException unannounced
-      if (cancelled.get()) {
-        queue().cancelled(job.id(), id);
+      List<UsageRow> computed = budget == null ? List.of() : computed(job, budget);
+      if (stopping.get()) {
+        queue()
+            .release(
+                job.id(),
+                id); // not the job's fault: another worker (or this one, restarted) runs it again
+        LOG.info("job {} put back in the queue: the worker is stopping", job.id());
+      } else if (cancelled.get()) {
+        queue().cancelled(job.id(), id, "cancelled:" + job.id() + "@" + job.attempts(), computed);
         LOG.info("job {} cancelled", job.id());
       } else if (!lost.get()) {
         LOG.warn("job {} failed", job.id(), e);
-        queue().fail(job.id(), id, rootMessage(e));
+        queue()
+            .fail(
+                job.id(),
+                id,
+                clientMessage(job, e),
+                "failed:" + job.id() + "@" + job.attempts(),
+                computed);
       }
     } finally {
       spark.sparkContext().clearJobGroup();
       heartbeat.interrupt();
+      if (budget != null) {
+        budget.close();
+      }
     }
   }
 
-  private void runBatch(Job job, ProgressReporter.Sink progress, AtomicBoolean lost) {
+  /** The job's budget: its account's monthly limit, less what it used this month. */
+  private BudgetServer budget(Job job) {
+    Instant now = clock.instant();
+    String period = MonthlyLimit.period(now);
+    MonthlyLimit limit =
+        store
+            .accounts()
+            .account(job.account())
+            .map(a -> a.monthlyLimit())
+            .orElse(MonthlyLimit.FREE_TIER);
+    double left = limit.left(store.ledger().used(job.account(), period));
+    String error =
+        limit.unlimited()
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "quota: %s reached its monthly limit of %.0f compute seconds in %s during this job;"
+                    + " this row was not run (run it again after %s)",
+                job.account(),
+                limit.seconds(),
+                period,
+                MonthlyLimit.resetsAt(now));
+    String host = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
+    return BudgetServer.start(host, left, error);
+  }
+
+  private void runBatch(
+      Job job, ProgressReporter.Sink progress, AtomicBoolean lost, BudgetServer budget) {
     // Each attempt writes its own folder: a worker that lost its lease cannot overwrite the winner.
     String output = new Path(output(job.spec()), "attempt-" + job.attempts()).toString();
     JobOptions options = options(job, output);
     ModelCatalog catalog =
         UserModels.catalog(BatchJob.catalog(options), store.models().models(job.account()));
-    JobSummary summary = new BatchJob(spark, options, catalog, progress).run();
+    JobSummary summary = new BatchJob(spark, options, catalog, progress, budget.client()).run();
     List<UsageRow> usage =
         summary.usage().stream()
             .map(
@@ -179,6 +258,54 @@ public final class Worker implements Runnable {
                     outcome,
                     UsageLedger.runSource(summary.resultsPath(), summary.started()),
                     usage));
+  }
+
+  /**
+   * What an unfinished job computed, as the driver's meter saw it: billed when it is cancelled or
+   * fails.
+   */
+  private List<UsageRow> computed(Job job, BudgetServer budget) {
+    String period = MonthlyLimit.period(clock.instant());
+    List<UsageRow> rows = new ArrayList<>();
+    budget
+        .spent()
+        .forEach(
+            (task, byModel) ->
+                byModel.forEach(
+                    (model, spent) ->
+                        rows.add(
+                            new UsageRow(
+                                job.account(),
+                                period,
+                                task.apiName(),
+                                model,
+                                spent.items(),
+                                spent.computeMs() / 1000))));
+    return rows;
+  }
+
+  /**
+   * A failure as the client may read it: a mistake of theirs says what it is; anything else says
+   * the job failed, without the server's paths, classes or stack (the worker's log has them).
+   */
+  private String clientMessage(Job job, Throwable failure) {
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
+        return withoutServerPaths(cause.getMessage());
+      }
+    }
+    return "the job failed on the worker ("
+        + job.id()
+        + "); the operator's worker log has the details";
+  }
+
+  private String withoutServerPaths(String message) {
+    String data = models.root().replaceAll("/models$", "");
+    return message == null
+        ? "the job failed"
+        : message.replace("file:" + data + "/", "").replace(data + "/", "");
   }
 
   private static String output(JobSpec spec) {
@@ -254,10 +381,14 @@ public final class Worker implements Runnable {
     }
   }
 
-  /** Renews the lease every third of it; cancels the Spark work when cancelled or when lost. */
+  /**
+   * Renews the lease (every third of it, at least every 2 s) with the progress; cancels the Spark
+   * work when the job is cancelled or the lease lost.
+   */
   private void beat(
       Job job, AtomicLong done, AtomicLong total, AtomicBoolean lost, AtomicBoolean cancelled) {
-    long interval = Math.max(lease.toMillis() / 3, 50);
+    // Often enough to keep the lease, and to show progress while the job runs.
+    long interval = Math.max(Math.min(lease.toMillis() / 3, 2000), 50);
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(interval);
@@ -279,15 +410,6 @@ public final class Worker implements Runnable {
         LOG.warn("cannot renew the lease of job {}: {}", job.id(), e.getMessage());
       }
     }
-  }
-
-  private static String rootMessage(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = error.getMessage();
-    return message != null && !message.isBlank() ? message : String.valueOf(root);
   }
 
   private static void sleep(Duration duration) {

@@ -2,14 +2,17 @@ package co.backprop.jobs.worker;
 
 import co.backprop.contract.model.ModelStore;
 import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,6 +54,28 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--conf", description = "Any Spark setting.")
   Map<String, String> sparkSettings = new LinkedHashMap<>();
 
+  @Option(
+      names = "--max-running-jobs",
+      defaultValue = "1",
+      description =
+          "Jobs of one account running at once across workers; accounts take turns (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxRunningJobs;
+
+  @Option(
+      names = "--max-attempts",
+      defaultValue = "3",
+      description =
+          "Attempts a job gets when its workers keep dying on it; then it fails (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(
+      names = "--parent-pid",
+      description =
+          "Exit (the running job back in the queue) when this process ends: serve passes its own.")
+  Long parentPid;
+
   static Duration duration(String text) {
     String value = text.trim().toLowerCase(java.util.Locale.ROOT);
     if (value.endsWith("ms")) {
@@ -64,7 +89,7 @@ public final class WorkerCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     Store store = Store.forDataFolder(data, storeUrl);
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
     SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
@@ -75,8 +100,25 @@ public final class WorkerCommand implements Callable<Integer> {
             new ModelStore(data.resolve("models")),
             id,
             duration(lease),
-            duration(poll));
-    Runtime.getRuntime().addShutdownHook(new Thread(worker::stop, "backprop-worker-stop"));
+            duration(poll),
+            new JobQueue.Policy(maxRunningJobs, maxAttempts),
+            Clock.systemUTC());
+    // SIGTERM: the running job goes back to the queue before the JVM ends.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.stop();
+                  try {
+                    worker.awaitStopped(Duration.ofSeconds(20));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "backprop-worker-stop"));
+    if (parentPid != null) {
+      watchParent(parentPid, worker);
+    }
     try {
       worker.run();
     } finally {
@@ -84,5 +126,30 @@ public final class WorkerCommand implements Callable<Integer> {
       store.close();
     }
     return 0;
+  }
+
+  /**
+   * Stops the worker within a second or two of the process that started it ending, however it
+   * ended.
+   */
+  private static void watchParent(long pid, Worker worker) {
+    ProcessHandle parent = ProcessHandle.of(pid).orElse(null);
+    Thread watchdog =
+        new Thread(
+            () -> {
+              while (parent != null && parent.isAlive()) {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              LoggerFactory.getLogger(WorkerCommand.class)
+                  .warn("the front door (pid {}) is gone: this worker stops", pid);
+              worker.stop();
+            },
+            "backprop-parent-watch");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 }

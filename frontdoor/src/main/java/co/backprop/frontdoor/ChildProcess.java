@@ -10,36 +10,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local worker `serve` starts: a child process (a Spark driver cannot live in this JVM),
- * restarted when it dies, stopped with the front door. Its output goes to logs/worker.log.
+ * A process `serve` starts beside itself — the local worker (a Spark driver cannot live in this
+ * JVM) or a serving process (its models need engines this JVM does not carry): restarted when it
+ * dies, stopped with the front door. Its output goes to {@code logs/<name>.log}.
  */
-final class WorkerProcess implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(WorkerProcess.class);
+final class ChildProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
+  private final String name;
   private final List<String> command;
   private final Path log;
   private final Thread supervisor;
   private volatile Process process;
   private volatile boolean closing;
 
-  private WorkerProcess(List<String> command, Path log) {
+  private ChildProcess(String name, List<String> command, Path log) {
+    this.name = name;
     this.command = command;
     this.log = log;
-    this.supervisor = new Thread(this::supervise, "backprop-worker-supervisor");
+    this.supervisor = new Thread(this::supervise, "backprop-" + name + "-supervisor");
     supervisor.setDaemon(true);
   }
 
-  static WorkerProcess start(List<String> command, Path logs) {
+  static ChildProcess start(String name, List<String> command, Path logs) {
     try {
       Files.createDirectories(logs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    WorkerProcess worker = new WorkerProcess(command, logs.resolve("worker.log"));
-    worker.launch();
-    worker.supervisor.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "backprop-worker-shutdown"));
-    return worker;
+    ChildProcess child = new ChildProcess(name, command, logs.resolve(name + ".log"));
+    child.launch();
+    child.supervisor.start();
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(child::close, "backprop-" + name + "-shutdown"));
+    return child;
   }
 
   private void launch() {
@@ -50,9 +54,14 @@ final class WorkerProcess implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       LOG.info(
-          "worker started (pid {}): {}; log in {}", process.pid(), String.join(" ", command), log);
+          "{} started (pid {}): {}; log in {}",
+          name,
+          process.pid(),
+          String.join(" ", command),
+          log);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the worker: " + String.join(" ", command), e);
+      throw new UncheckedIOException(
+          "cannot start the " + name + ": " + String.join(" ", command), e);
     }
   }
 
@@ -63,7 +72,7 @@ final class WorkerProcess implements AutoCloseable {
         if (closing) {
           return;
         }
-        LOG.warn("the worker exited with {}; restarting it in 2 s (see {})", exit, log);
+        LOG.warn("the {} exited with {}; restarting it in 2 s (see {})", name, exit, log);
         Thread.sleep(2000);
         if (!closing) {
           launch();

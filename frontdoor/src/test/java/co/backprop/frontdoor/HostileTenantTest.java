@@ -1,0 +1,302 @@
+package co.backprop.frontdoor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.backprop.contract.account.Grant;
+import co.backprop.contract.usage.MonthlyLimit;
+import co.backprop.store.Store;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Tenant A attacks tenant B through the API, every way the issue tried it, and is refused each time
+ * without learning whether what it asked for exists. No worker runs: every refusal happens before a
+ * job is queued.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileTenantTest {
+  private Path data;
+  private FrontDoor frontDoor;
+  private ApiClient api;
+  private String acme;
+  private String zeta;
+  private String omega;
+
+  @BeforeAll
+  void start() throws IOException {
+    data = Files.createTempDirectory("backprop-hostile-");
+    try (Store store = Store.forDataFolder(data, null)) {
+      acme = store.accounts().create("acme", MonthlyLimit.UNLIMITED);
+      zeta = store.accounts().create("zeta");
+      omega = store.accounts().create("omega");
+      store.accounts().grant("acme", new Grant("s3a://shared/acme-in/", true));
+      store.accounts().grant("acme", new Grant("s3a://shared/acme-out/", false));
+    }
+    // B's files and B's results, as B's jobs left them.
+    Path zetaFiles = Files.createDirectories(data.resolve("files/zeta/out/results"));
+    Files.writeString(
+        zetaFiles.resolve("part-00000.txt"), "{\"id\": \"secret\", \"vector\": [1, 2]}\n");
+    Files.writeString(
+        data.resolve("files/zeta/products.jsonl"), "{\"text\": \"zeta's catalogue\"}\n");
+    Path acmeFiles = Files.createDirectories(data.resolve("files/acme"));
+    Files.writeString(acmeFiles.resolve("mine.jsonl"), "{\"text\": \"acme's own\"}\n");
+    Files.createSymbolicLink(acmeFiles.resolve("sneaky"), data.resolve("files/zeta"));
+    frontDoor =
+        FrontDoor.start(
+            TestFrontDoors.builder(data, null, false, java.util.Map.of())
+                .optMaxQueuedJobs(3)
+                .build());
+    api = new ApiClient(frontDoor.port());
+  }
+
+  @AfterAll
+  void stop() {
+    frontDoor.close();
+  }
+
+  private JsonNode refused(int status, String body) {
+    ApiClient.Answer answer = api.post("/jobs", acme, body);
+    assertThat(answer.status()).as(body + " -> " + answer.body()).isEqualTo(status);
+    String message = answer.json().get("message").asText();
+    assertThat(message).doesNotContain("Exception").doesNotContain("\tat ");
+    if (!body.contains(data.toString())) {
+      assertThat(message)
+          .as("a server path the client did not send")
+          .doesNotContain(data.toString());
+    }
+    return answer.json();
+  }
+
+  @Test
+  void anotherTenantsFilesAndResultsCannotBeReadWrittenOrProbed() {
+    String[] attacks = {
+      data.resolve("files/zeta/out/results/part-00000.txt").toString(), // B's result file
+      data.resolve("files/zeta/out/results").toString(), // B's results folder
+      "../zeta/products.jsonl", // out of A's folder by ..
+      "sneaky/products.jsonl", // a link inside A's folder to B's
+      data.resolve("files/zeta/no-such-file.jsonl").toString(), // does it exist? A cannot tell
+      "/etc/passwd",
+    };
+    String firstMessage = null;
+    for (String input : attacks) {
+      JsonNode answer =
+          refused(403, "{\"task\": \"text-vectorisation\", \"input\": \"" + input + "\"}");
+      String message = answer.get("message").asText().replace(input, "X");
+      if (firstMessage == null) {
+        firstMessage = message;
+      }
+      // The same answer whether it exists or not.
+      assertThat(message).isEqualTo(firstMessage);
+    }
+    refused(
+        403,
+        "{\"task\": \"text-vectorisation\", \"input\": \"mine.jsonl\", \"output\": \""
+            + data.resolve("files/zeta/out")
+            + "\"}");
+    refused(
+        403,
+        "{\"task\": \"text-vectorisation\", \"input\": \"mine.jsonl\", \"output\":"
+            + " \"../zeta/out\"}");
+    refused(
+        400,
+        "{\"task\": \"text-vectorisation\", \"input\": \"../*/products.jsonl\"}"); // a glob reads
+    // every folder
+    JsonNode missing =
+        refused(400, "{\"task\": \"text-vectorisation\", \"input\": \"missing.jsonl\"}");
+    assertThat(missing.get("message").asText())
+        .isEqualTo("input: 'missing.jsonl' does not exist in your files");
+    // Its own file is fine.
+    assertThat(
+            api.post("/jobs", acme, "{\"task\": \"text-vectorisation\", \"input\": \"mine.jsonl\"}")
+                .status())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void objectStoreLocationsNeedAGrantAndWritingNeedsAWritableOne() {
+    JsonNode bucket =
+        refused(
+            403, "{\"task\": \"text-vectorisation\", \"input\": \"s3a://any-bucket/data.jsonl\"}");
+    assertThat(bucket.get("message").asText())
+        .isEqualTo(
+            "input: s3a://any-bucket/data.jsonl is not granted to you for reading (the operator"
+                + " grants object-store prefixes)");
+    refused(
+        403,
+        "{\"task\": \"text-vectorisation\", \"input\":"
+            + " \"s3a://shared/acme-inside-not/x.jsonl\"}"); // a prefix, not a string start
+    refused(
+        403,
+        "{\"task\": \"text-vectorisation\", \"input\": \"s3a://shared/acme-in/x.jsonl\","
+            + " \"output\": \"s3a://shared/acme-in/out\"}");
+    refused(
+        400,
+        "{\"task\": \"text-vectorisation\", \"input\": \"s3a://shared/acme-in/../zeta/x.jsonl\"}");
+    ApiClient.Answer granted =
+        api.post(
+            "/jobs",
+            acme,
+            "{\"task\": \"text-vectorisation\", \"input\": \"s3a://shared/acme-in/x.jsonl\","
+                + " \"output\": \"s3a://shared/acme-out/run-1\"}");
+    assertThat(granted.status()).as(granted.body()).isEqualTo(202);
+    // Zeta has no grant at all.
+    ApiClient.Answer zetaTries =
+        api.post(
+            "/jobs",
+            zeta,
+            "{\"task\": \"text-vectorisation\", \"input\": \"s3a://shared/acme-in/x.jsonl\"}");
+    assertThat(zetaTries.status()).isEqualTo(403);
+  }
+
+  @Test
+  void anotherTenantsJobCannotBeReadCancelledOrClaimedByItsIdempotencyKey() {
+    String requests =
+        "{\"requests\": [{\"id\": \"1\", \"task\": \"emotion\", \"body\": {\"text\": \"hi\"}}]}";
+    ApiClient.Answer zetaJob = api.post("/jobs", zeta, requests, "Idempotency-Key", "nightly");
+    assertThat(zetaJob.status()).isEqualTo(202);
+    String id = zetaJob.json().get("job_id").asText();
+    assertThat(api.get("/jobs/" + id, acme).status()).isEqualTo(404);
+    assertThat(api.get("/jobs/" + id + "/results", acme).status()).isEqualTo(404);
+    assertThat(api.send("DELETE", "/jobs/" + id, acme, null).status()).isEqualTo(404);
+    // The same key from acme is acme's own key: a new job, not zeta's.
+    ApiClient.Answer acmeJob = api.post("/jobs", acme, requests, "Idempotency-Key", "nightly");
+    assertThat(acmeJob.status()).isEqualTo(202);
+    assertThat(acmeJob.json().get("job_id").asText()).isNotEqualTo(id);
+    // A key reused with a different body is a conflict, not a silent answer with the first job.
+    ApiClient.Answer reused =
+        api.post(
+            "/jobs", zeta, requests.replace("hi", "something else"), "Idempotency-Key", "nightly");
+    assertThat(reused.status()).isEqualTo(409);
+    assertThat(reused.json().get("message").asText()).contains("was used for a different request");
+    assertThat(
+            api.post("/jobs", zeta, requests, "Idempotency-Key", "nightly")
+                .json()
+                .get("job_id")
+                .asText())
+        .isEqualTo(id);
+  }
+
+  @Test
+  void oneTenantCannotFillTheQueue() {
+    String requests =
+        "{\"requests\": [{\"id\": \"1\", \"task\": \"emotion\", \"body\": {\"text\": \"hi\"}}]}";
+    int accepted = 0;
+    ApiClient.Answer last = null;
+    for (int i = 0; i < 10; i++) {
+      last = api.post("/jobs", omega, requests);
+      if (last.status() == 202) {
+        accepted++;
+      }
+    }
+    assertThat(accepted).isLessThanOrEqualTo(3);
+    assertThat(last.status()).isEqualTo(429);
+    assertThat(last.json().get("message").asText()).startsWith("omega has 3 jobs waiting");
+  }
+
+  @Test
+  void boundsAreCheckedWhenTheBodyIsParsedBeforeTheModelIsLookedFor() throws IOException {
+    // No model is installed in this data folder: a bad body is still a 400 naming its field.
+    ApiClient.Answer beams =
+        api.post("/text-generation", acme, "{\"text\": \"the\", \"num_beams\": 1000000}");
+    assertThat(beams.status()).isEqualTo(400);
+    assertThat(beams.json().get("message").asText())
+        .isEqualTo("num_beams: must be 16 or less but got 1000000");
+    ApiClient.Answer tooLong =
+        api.post("/text-generation", acme, "{\"text\": \"the\", \"max_length\": 100000000}");
+    assertThat(tooLong.json().get("message").asText())
+        .isEqualTo("max_length: must be 1024 or less but got 100000000");
+    for (int[] size : new int[][] {{1, 100_000}, {1, 20_000}, {9000, 10}}) {
+      ApiClient.Answer image =
+          api.post(
+              "/image-classification",
+              acme,
+              "{\"image\": \"" + png(size[0], size[1]) + "\", \"labels\": [\"a\", \"b\"]}");
+      assertThat(image.status()).as(image.body()).isEqualTo(400);
+      assertThat(image.json().get("message").asText())
+          .isEqualTo(
+              "image: is "
+                  + size[0]
+                  + "×"
+                  + size[1]
+                  + " pixels; images may have at most 8192 on a side and 40000000 pixels in all");
+    }
+    ApiClient.Answer labels =
+        api.post(
+            "/text-classification",
+            acme,
+            "{\"text\": \"x\", \"labels\": ["
+                + String.join(",", Collections.nCopies(101, "\"l\"")).replaceAll("\"l\"", "\"l%d\"")
+                + "]}");
+    assertThat(labels.status()).isEqualTo(400);
+    ApiClient.Answer text =
+        api.post("/emotion", acme, "{\"text\": \"" + "a".repeat(100_001) + "\"}");
+    assertThat(text.json().get("message").asText())
+        .isEqualTo("text: must be at most 100000 characters but has 100001");
+    ApiClient.Answer batch =
+        api.post(
+            "/text-vectorisation",
+            acme,
+            "{\"text\": [" + String.join(",", Collections.nCopies(257, "\"x\"")) + "]}");
+    assertThat(batch.json().get("message").asText())
+        .isEqualTo("text: may hold at most 256 items but has 257");
+  }
+
+  @Test
+  void nothingInternalLeaksAndTheServerListensOnLoopbackOnly() throws IOException {
+    ApiClient.Answer notInstalled =
+        api.post("/qa", acme, "{\"question\": \"q\", \"context\": \"c\"}");
+    assertThat(notInstalled.status()).isEqualTo(503);
+    assertThat(notInstalled.body())
+        .doesNotContain(data.toString())
+        .contains("qa/english is not installed on this server");
+    ApiClient.Answer unknownRoute = api.get("/no/such/route", acme);
+    assertThat(unknownRoute.status()).isEqualTo(404);
+    assertThat(unknownRoute.body()).doesNotContain("Exception");
+    // serve listens on 127.0.0.1 unless told otherwise: another interface of this host gets no
+    // answer.
+    Optional<InetAddress> external =
+        Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+            .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
+            .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+            .findFirst();
+    if (external.isPresent()) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(external.get(), frontDoor.port()), 2000);
+        throw new AssertionError("the front door answered on " + external.get());
+      } catch (IOException expected) {
+        // refused: it listens on loopback only
+      }
+    }
+    assertThat(FrontDoorConfig.builder(data).build().host()).isEqualTo("127.0.0.1");
+  }
+
+  /** A PNG of the given size, tiny in bytes however large in pixels. */
+  static String png(int width, int height) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_BINARY);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", bytes);
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  static List<String> lines(String body) {
+    return body.lines().filter(l -> !l.isBlank()).toList();
+  }
+}
