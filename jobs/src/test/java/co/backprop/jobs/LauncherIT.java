@@ -79,38 +79,6 @@ class LauncherIT {
   }
 
   @Test
-  void oneCommandListsEverySubcommandAndAMistakeIsOneLineInEitherJvm() throws Exception {
-    Run help = backprop("--help");
-    assertThat(help.exitCode()).as(help.err()).isZero();
-    for (co.backprop.cli.Subcommand subcommand : co.backprop.cli.Subcommand.values()) {
-      assertThat(help.out()).contains("  " + subcommand.commandName() + " ");
-    }
-    // A mistake in Spark's JVM: the field named as the flag, one line, exit 2, no stack trace.
-    Run sparkSide =
-        backprop(
-            "job",
-            "--input",
-            "a.jsonl",
-            "--output",
-            work.resolve("o").toString(),
-            "--map",
-            "text=title");
-    assertThat(sparkSide.exitCode()).isEqualTo(2);
-    assertThat(sparkSide.err().strip().lines().filter(line -> line.startsWith("error: ")).toList())
-        .containsExactly(
-            "error: --task: is needed: --model, --map, --set and --id-col describe table rows; "
-                + "a request file names the task and model on each line");
-    assertThat(sparkSide.err()).doesNotContain("\tat ");
-    // And in the front door's.
-    Run frontDoorSide =
-        backprop("accounts", "create", "Not A Name", "--data", work.resolve("data").toString());
-    assertThat(frontDoorSide.exitCode()).isEqualTo(2);
-    assertThat(frontDoorSide.err().strip())
-        .startsWith("error: account names are 2-63 characters")
-        .doesNotContain("\tat ");
-  }
-
-  @Test
   void runsTheRequestSampleIntoParquet() throws Exception {
     String output = work.resolve("requests").toString();
     Run run =

@@ -61,17 +61,19 @@ public final class ServingCommand implements Callable<Integer> {
 
   @Option(
       names = "--runners",
-      defaultValue = "1",
+      defaultValue = "0",
       description =
-          "Threads running batches (default: ${DEFAULT-VALUE}: calls that arrive while it runs a"
-              + " batch form the next).")
+          "Threads running batches, each on its own share of the cores (default: one per core:"
+              + " calls that arrive while they run form the next batches).")
   int runners;
 
   @Option(
       names = "--engine-threads",
       defaultValue = "0",
       description =
-          "Engine threads of one forward pass (default: the cores, shared among the runners).")
+          "Engine threads of one forward pass (default: the cores shared among the runners)."
+              + " More threads per pass answer a lone call sooner; one per runner answers more"
+              + " calls per second.")
   int engineThreads;
 
   @Option(
@@ -95,7 +97,9 @@ public final class ServingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    int threads = Math.max(1, runners);
+    // One single-threaded runner per core: on 2 cores about 1.5x the calls/s of one runner with
+    // two engine threads, whose threads spin between operators on cores the front door needs.
+    int threads = runners > 0 ? runners : Runtime.getRuntime().availableProcessors();
     int perPass =
         engineThreads > 0
             ? engineThreads

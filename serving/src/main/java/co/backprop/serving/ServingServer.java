@@ -4,6 +4,7 @@ import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.serving.ServingAnswer;
 import co.backprop.contract.serving.ServingCall;
+import co.backprop.contract.serving.ServingWire;
 import co.backprop.contract.task.BodyItem;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.Json;
@@ -222,7 +223,21 @@ public final class ServingServer implements AutoCloseable {
       LOG.warn("a call could not be answered", e);
       answer = ServingAnswer.unavailable("the serving process could not answer this call");
     }
-    send(exchange, 200, Json.MAPPER.writeValueAsString(answer));
+    try (exchange) {
+      byte[] body = ServingWire.body(answer);
+      ServingWire.headers(answer).forEach(exchange.getResponseHeaders()::set);
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Content-Type",
+              answer.status() == ServingAnswer.Status.OK
+                  ? "application/json"
+                  : "text/plain; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
   }
 
   private static String modelName(ServingCall call) {
@@ -236,8 +251,7 @@ public final class ServingServer implements AutoCloseable {
     try {
       body = TaskBodyParser.parse(call.task(), call.body());
     } catch (InvalidRequestException e) {
-      return new ServingAnswer(
-          ServingAnswer.Status.ERROR, null, e.getMessage(), model.name(), 0, 0);
+      return ServingAnswer.error(e.getMessage(), model.name(), 0, 0);
     }
     try {
       models.load(model); // a model that cannot load fails this call alone, not its batch
@@ -302,16 +316,16 @@ public final class ServingServer implements AutoCloseable {
       }
     }
     if (error != null) {
-      return new ServingAnswer(
-          ServingAnswer.Status.ERROR, null, error, model.name(), computeMs, computed);
+      return ServingAnswer.error(error, model.name(), computeMs, computed);
     }
-    return new ServingAnswer(
-        ServingAnswer.Status.OK,
-        new TaskResponse(task, batch, outputs).toJson(),
-        null,
-        model.name(),
-        computeMs,
-        computed);
+    try {
+      byte[] response =
+          Json.MAPPER.writeValueAsBytes(new TaskResponse(task, batch, outputs).toJson());
+      return new ServingAnswer(
+          ServingAnswer.Status.OK, response, null, model.name(), computeMs, computed);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static void send(HttpExchange exchange, int status, String body) throws IOException {

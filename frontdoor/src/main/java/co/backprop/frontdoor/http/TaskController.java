@@ -114,7 +114,7 @@ public final class TaskController {
         bill(account, task, answer);
         ctx.header(COMPUTE_HEADER, String.format(Locale.ROOT, "%.3f", answer.computeMs()));
         if (answer.status() == ServingAnswer.Status.OK) {
-          Bodies.send(ctx, 200, answer.response());
+          ctx.status(200).contentType("application/json").result(answer.response());
         } else {
           Bodies.error(ctx, 400, answer.error());
         }

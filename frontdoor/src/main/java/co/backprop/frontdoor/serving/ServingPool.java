@@ -2,6 +2,7 @@ package co.backprop.frontdoor.serving;
 
 import co.backprop.contract.serving.ServingAnswer;
 import co.backprop.contract.serving.ServingCall;
+import co.backprop.contract.serving.ServingWire;
 import co.backprop.contract.task.Json;
 import co.backprop.store.ServingRegistry;
 import java.io.IOException;
@@ -118,8 +119,10 @@ public final class ServingPool implements AutoCloseable {
       if (response.statusCode() != 200) {
         throw new IOException("answered " + response.statusCode());
       }
-      return Optional.of(Json.MAPPER.readValue(response.body(), ServingAnswer.class));
-    } catch (IOException e) {
+      return Optional.of(
+          ServingWire.read(
+              name -> response.headers().firstValue(name).orElse(null), response.body()));
+    } catch (IOException | IllegalArgumentException e) {
       LOG.warn(
           "serving process {} at {} did not answer ({}); resting it",
           process.id(),
