@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Queue semantics with real processes: jobs survive a restart, cancel works queued and running, and
- * a worker killed mid-job loses its lease to another, which finishes the job — once, billed once.
+ * Queue semantics with real processes on each store: a worker killed mid-job loses its lease to
+ * another, which finishes the job — once, billed once.
  */
 abstract class QueueContractTest {
   @TempDir Path data;
-  private String storeUrl;
+  String storeUrl;
 
   /** The JDBC URL of a new, empty store, or null for the data folder's SQLite file. */
   protected abstract String newStoreUrl(Path data);
@@ -33,13 +33,13 @@ abstract class QueueContractTest {
     storeUrl = newStoreUrl(data);
   }
 
-  private String createAccount(String name) {
+  String createAccount(String name) {
     try (Store store = Store.forDataFolder(data, storeUrl)) {
       return store.accounts().create(name);
     }
   }
 
-  private static String requests(int count) {
+  static String requests(int count) {
     return "{\"requests\": ["
         + IntStream.range(0, count)
             .mapToObj(
@@ -54,7 +54,7 @@ abstract class QueueContractTest {
         + "]}";
   }
 
-  private static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key)
+  static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
@@ -65,62 +65,6 @@ abstract class QueueContractTest {
       Thread.sleep(100);
     }
     throw new AssertionError("job " + id + " did not start making progress");
-  }
-
-  @Test
-  void queuedJobsSurviveARestartAndCancelledOnesNeverRun() throws Exception {
-    String key = createAccount("acme");
-    String first;
-    String second;
-    String cancelled;
-    try (FrontDoor noWorker =
-        FrontDoor.start(TestFrontDoors.config(data, storeUrl, false, 1 << 20, 1 << 20))) {
-      ApiClient api = new ApiClient(noWorker.port());
-      first = api.post("/jobs", key, requests(3)).json().get("job_id").asText();
-      second = api.post("/jobs", key, requests(2)).json().get("job_id").asText();
-      cancelled = api.post("/jobs", key, requests(2)).json().get("job_id").asText();
-      assertThat(api.get("/jobs/" + first, key).json().get("status").asText()).isEqualTo("queued");
-      JsonNode cancel = api.send("DELETE", "/jobs/" + cancelled, key, null).json();
-      assertThat(cancel.get("status").asText()).isEqualTo("cancelled");
-    }
-    try (FrontDoor withWorker =
-        FrontDoor.start(TestFrontDoors.config(data, storeUrl, true, 1 << 20, 1 << 20))) {
-      ApiClient api = new ApiClient(withWorker.port());
-      assertThat(api.awaitJob(first, key, Duration.ofMinutes(2)).at("/counts/ok").asLong())
-          .isEqualTo(3);
-      assertThat(api.awaitJob(second, key, Duration.ofMinutes(2)).at("/counts/ok").asLong())
-          .isEqualTo(2);
-      JsonNode never = api.get("/jobs/" + cancelled, key).json();
-      assertThat(never.get("status").asText()).isEqualTo("cancelled");
-      assertThat(never.get("started_at").isNull()).isTrue();
-
-      // A running job stops when cancelled, and bills what it computed until then, once.
-      String running = api.post("/jobs", key, requests(6000)).json().get("job_id").asText();
-      awaitRunningWithProgress(api, running, key);
-      assertThat(
-              api.send("DELETE", "/jobs/" + running, key, null)
-                  .json()
-                  .get("cancel_requested")
-                  .asBoolean())
-          .isTrue();
-      JsonNode stopped = api.awaitJob(running, key, Duration.ofMinutes(1));
-      assertThat(stopped.get("status").asText()).isEqualTo("cancelled");
-      double computed = stopped.get("compute_seconds").asDouble();
-      assertThat(computed).isPositive();
-      JsonNode usage = api.get("/usage", key).json();
-      assertThat(usage.get("compute_seconds").asDouble())
-          .isCloseTo(
-              computed + finishedSeconds(api, key, first, second),
-              org.assertj.core.api.Assertions.within(1e-6));
-    }
-  }
-
-  private static double finishedSeconds(ApiClient api, String key, String... jobs) {
-    double seconds = 0;
-    for (String job : jobs) {
-      seconds += api.get("/jobs/" + job, key).json().get("compute_seconds").asDouble();
-    }
-    return seconds;
   }
 
   @Test
