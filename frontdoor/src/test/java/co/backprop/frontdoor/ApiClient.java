@@ -96,4 +96,23 @@ final class ApiClient {
       }
     }
   }
+
+  /** The job once it is running and has made progress (rows done). */
+  JsonNode awaitProgress(String id, String key, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      JsonNode job = get("/jobs/" + id, key).json();
+      if (job.get("status").asText().equals("running") && job.at("/progress/done").asLong() > 0) {
+        return job;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("job " + id + " made no progress in " + timeout + ": " + job);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
 }

@@ -54,19 +54,6 @@ abstract class QueueContractTest {
         + "]}";
   }
 
-  static JsonNode awaitRunningWithProgress(ApiClient api, String id, String key)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode job = api.get("/jobs/" + id, key).json();
-      if (job.get("status").asText().equals("running") && job.at("/progress/done").asLong() > 0) {
-        return job;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " did not start making progress");
-  }
-
   @Test
   void aWorkerKilledMidJobLosesItsLeaseAndAnotherFinishesTheJobOnce() throws Exception {
     String key = createAccount("acme");
@@ -78,7 +65,7 @@ abstract class QueueContractTest {
       Process first = startWorker();
       Process second = null;
       try {
-        JsonNode running = awaitRunningWithProgress(api, id, key);
+        JsonNode running = api.awaitProgress(id, key, Duration.ofMinutes(2));
         assertThat(running.get("attempts").asInt()).isEqualTo(1);
         first
             .destroyForcibly()

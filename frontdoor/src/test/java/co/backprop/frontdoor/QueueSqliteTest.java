@@ -48,7 +48,7 @@ class QueueSqliteTest extends QueueContractTest {
 
       // A running job stops when cancelled, and bills what it computed until then, once.
       String running = api.post("/jobs", key, requests(6000)).json().get("job_id").asText();
-      awaitRunningWithProgress(api, running, key);
+      api.awaitProgress(running, key, Duration.ofMinutes(2));
       assertThat(
               api.send("DELETE", "/jobs/" + running, key, null)
                   .json()

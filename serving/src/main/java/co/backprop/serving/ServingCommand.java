@@ -1,11 +1,12 @@
 package co.backprop.serving;
 
+import co.backprop.cli.ParentProcess;
+import co.backprop.cli.StoreOptions;
 import co.backprop.contract.model.ModelStore;
 import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.engines.runner.RunnerOptions;
 import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,8 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -27,16 +28,7 @@ import picocli.CommandLine.Option;
           + " out."
     })
 public final class ServingCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "The data folder the front door uses (default: ${DEFAULT-VALUE}).")
-  Path data;
-
-  @Option(
-      names = "--store",
-      description = "JDBC URL of the job store (default: the SQLite file in the data folder).")
-  String storeUrl;
+  @Mixin StoreOptions location;
 
   @Option(
       names = "--host",
@@ -105,10 +97,10 @@ public final class ServingCommand implements Callable<Integer> {
             ? engineThreads
             : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
     String id = "serving-" + ManagementFactory.getRuntimeMXBean().getName();
-    try (Store store = Store.forDataFolder(data, storeUrl)) {
+    try (Store store = location.open()) {
       ServedModels models =
           new ServedModels(
-              new ModelStore(data.resolve("models")),
+              new ModelStore(location.data().resolve("models")),
               store.models(),
               RunnerOptions.cpu(perPass),
               Clock.systemUTC());
@@ -131,7 +123,8 @@ public final class ServingCommand implements Callable<Integer> {
                   },
                   "backprop-serving-stop"));
       if (parentPid != null) {
-        watchParent(parentPid, stopped);
+        // System.exit runs the shutdown hook, which withdraws this process from the store.
+        ParentProcess.whenGone(parentPid, "serving process", () -> System.exit(0));
       }
       LinkedHashSet<String> toLoad = new LinkedHashSet<>(ServingServer.bundledModels(models));
       toLoad.addAll(preload);
@@ -148,27 +141,5 @@ public final class ServingCommand implements Callable<Integer> {
       stopped.await();
     }
     return 0;
-  }
-
-  /** Ends this process within a second or two of the one that started it ending. */
-  private static void watchParent(long pid, CountDownLatch stopped) {
-    ProcessHandle parent = ProcessHandle.of(pid).orElse(null);
-    Thread watchdog =
-        new Thread(
-            () -> {
-              while (parent != null && parent.isAlive()) {
-                try {
-                  Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-              LoggerFactory.getLogger(ServingCommand.class)
-                  .warn("the front door (pid {}) is gone: this serving process stops", pid);
-              System.exit(0); // the shutdown hook withdraws it from the store
-            },
-            "backprop-parent-watch");
-    watchdog.setDaemon(true);
-    watchdog.start();
   }
 }

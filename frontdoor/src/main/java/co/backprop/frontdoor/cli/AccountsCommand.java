@@ -1,5 +1,6 @@
 package co.backprop.frontdoor.cli;
 
+import co.backprop.cli.StoreOptions;
 import co.backprop.contract.account.Grant;
 import co.backprop.contract.usage.MonthlyLimit;
 import co.backprop.store.Store;
@@ -48,7 +49,7 @@ final class AccountsCommand {
       MonthlyLimit limit = MonthlyLimit.parse(monthlySeconds);
       try (Store store = location.open()) {
         String key = store.accounts().create(name, limit);
-        Files.createDirectories(location.data.resolve("files").resolve(name));
+        Files.createDirectories(location.data().resolve("files").resolve(name));
         System.out.println(
             "created account "
                 + name

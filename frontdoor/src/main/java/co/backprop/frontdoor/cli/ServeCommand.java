@@ -1,5 +1,6 @@
 package co.backprop.frontdoor.cli;
 
+import co.backprop.cli.StoreOptions;
 import co.backprop.frontdoor.FrontDoor;
 import co.backprop.frontdoor.FrontDoorConfig;
 import java.nio.file.Path;
@@ -107,35 +108,31 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Path data = location.data;
+    Path data = location.data();
     List<String> worker = new ArrayList<>();
     if (!noWorker) {
       worker.add(System.getProperty("backprop.launcher", "bin/backprop"));
-      worker.addAll(List.of("worker", "--data", data.toAbsolutePath().toString()));
+      worker.add("worker");
+      worker.addAll(location.arguments());
       worker.addAll(List.of("--max-running-jobs", String.valueOf(maxRunningJobs)));
       // The worker exits when this JVM dies, however it dies (kill -9 included).
       worker.addAll(List.of("--parent-pid", String.valueOf(ProcessHandle.current().pid())));
-      if (location.store != null) {
-        worker.addAll(List.of("--store", location.store));
-      }
       hadoopSettings.forEach(
           (key, value) -> worker.addAll(List.of("--conf", "spark.hadoop." + key + "=" + value)));
     }
     List<String> serving = new ArrayList<>();
     if (!noServing) {
       serving.add(System.getProperty("backprop.launcher", "bin/backprop"));
-      serving.addAll(List.of("serving", "--data", data.toAbsolutePath().toString()));
+      serving.add("serving");
+      serving.addAll(location.arguments());
       serving.addAll(List.of("--parent-pid", String.valueOf(ProcessHandle.current().pid())));
-      if (location.store != null) {
-        serving.addAll(List.of("--store", location.store));
-      }
       if (!preload.isEmpty()) {
         serving.addAll(List.of("--preload", String.join(",", preload)));
       }
     }
     FrontDoorConfig config =
         FrontDoorConfig.builder(data)
-            .optStoreUrl(location.store)
+            .optStoreUrl(location.storeUrl())
             .optHost(host)
             .optPort(port)
             .optSyncWait(Duration.ofMillis((long) (syncWait * 1000)))

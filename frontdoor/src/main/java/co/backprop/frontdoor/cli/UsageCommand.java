@@ -1,5 +1,6 @@
 package co.backprop.frontdoor.cli;
 
+import co.backprop.cli.StoreOptions;
 import co.backprop.frontdoor.usage.UsageImport;
 import co.backprop.store.Store;
 import java.util.LinkedHashMap;

@@ -29,7 +29,9 @@ public final class Quotas {
     }
   }
 
-  private record View(String period, MonthlyLimit limit, double used, long readAtMillis) {}
+  // Freshness is elapsed real time, not the clock: the clock says which month it is, and a test
+  // clock that stands still must not keep a stale view forever.
+  private record View(String period, MonthlyLimit limit, double used, long readAtNanos) {}
 
   private final Accounts accounts;
   private final UsageLedger ledger;
@@ -50,10 +52,10 @@ public final class Quotas {
     View view = views.get(account);
     if (view == null
         || !view.period().equals(period)
-        || clock.millis() - view.readAtMillis() > fresh.toMillis()) {
+        || System.nanoTime() - view.readAtNanos() > fresh.toNanos()) {
       MonthlyLimit limit =
           accounts.account(account).map(a -> a.monthlyLimit()).orElse(MonthlyLimit.FREE_TIER);
-      view = new View(period, limit, ledger.used(account, period), clock.millis());
+      view = new View(period, limit, ledger.used(account, period), System.nanoTime());
       views.put(account, view);
     }
     return new Standing(account, period, view.limit(), view.used(), MonthlyLimit.resetsAt(now));
@@ -65,7 +67,7 @@ public final class Quotas {
         account,
         (name, view) ->
             view.period().equals(period)
-                ? new View(view.period(), view.limit(), view.used() + seconds, view.readAtMillis())
+                ? new View(view.period(), view.limit(), view.used() + seconds, view.readAtNanos())
                 : view);
   }
 

@@ -1,19 +1,20 @@
 package co.backprop.jobs.worker;
 
+import co.backprop.cli.ParentProcess;
+import co.backprop.cli.StoreOptions;
 import co.backprop.contract.model.ModelStore;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -25,16 +26,7 @@ import picocli.CommandLine.Option;
           + " out."
     })
 public final class WorkerCommand implements Callable<Integer> {
-  @Option(
-      names = "--data",
-      defaultValue = "data",
-      description = "The data folder the front door uses (default: ${DEFAULT-VALUE}).")
-  Path data;
-
-  @Option(
-      names = "--store",
-      description = "JDBC URL of the job store (default: the SQLite file in the data folder).")
-  String storeUrl;
+  @Mixin StoreOptions location;
 
   @Option(
       names = "--lease",
@@ -90,14 +82,14 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Store store = Store.forDataFolder(data, storeUrl);
+    Store store = location.open();
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
     SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
     Worker worker =
         new Worker(
             spark,
             store,
-            new ModelStore(data.resolve("models")),
+            new ModelStore(location.data().resolve("models")),
             id,
             duration(lease),
             duration(poll),
@@ -117,7 +109,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 },
                 "backprop-worker-stop"));
     if (parentPid != null) {
-      watchParent(parentPid, worker);
+      ParentProcess.whenGone(parentPid, "worker", worker::stop);
     }
     try {
       worker.run();
@@ -126,30 +118,5 @@ public final class WorkerCommand implements Callable<Integer> {
       store.close();
     }
     return 0;
-  }
-
-  /**
-   * Stops the worker within a second or two of the process that started it ending, however it
-   * ended.
-   */
-  private static void watchParent(long pid, Worker worker) {
-    ProcessHandle parent = ProcessHandle.of(pid).orElse(null);
-    Thread watchdog =
-        new Thread(
-            () -> {
-              while (parent != null && parent.isAlive()) {
-                try {
-                  Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-              LoggerFactory.getLogger(WorkerCommand.class)
-                  .warn("the front door (pid {}) is gone: this worker stops", pid);
-              worker.stop();
-            },
-            "backprop-parent-watch");
-    watchdog.setDaemon(true);
-    watchdog.start();
   }
 }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/backprop serve as an operator runs it: its worker lives and dies with it. A front door killed
  * with SIGKILL leaves no worker behind (the worker puts its job back in the queue and exits), and a
- * restarted front door's worker runs every queued job once.
+ * restarted front door's worker runs every queued job once. (An IT: it runs the packaged jars.)
  */
-class ServeProcessTest {
+class ServeProcessIT {
   @TempDir Path data;
 
   private Process serve(int port) throws IOException, InterruptedException {
@@ -77,19 +77,6 @@ class ServeProcessTest {
         + "]}";
   }
 
-  private static JsonNode awaitRunning(ApiClient api, String id, String key)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (System.nanoTime() < deadline) {
-      JsonNode job = api.get("/jobs/" + id, key).json();
-      if (job.get("status").asText().equals("running") && job.at("/progress/done").asLong() > 0) {
-        return job;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " did not start");
-  }
-
   @Test
   void aKilledFrontDoorLeavesNoWorkerAndItsJobsRunOnceAfterARestart() throws Exception {
     String key;
@@ -108,7 +95,7 @@ class ServeProcessTest {
     try {
       running = api.post("/jobs", key, requests(1200)).json().get("job_id").asText();
       queued = api.post("/jobs", key, requests(50)).json().get("job_id").asText();
-      awaitRunning(api, running, key);
+      api.awaitProgress(running, key, Duration.ofMinutes(2));
       firstWorkers = workers(first);
       assertThat(firstWorkers).as("serve started a worker").isNotEmpty();
     } finally {
