@@ -192,6 +192,19 @@ class HostileTenantTest {
                 .get("job_id")
                 .asText())
         .isEqualTo(id);
+
+    // The key is bounded like everything else a client sends (the store's column holds 255).
+    for (String path : List.of("/jobs", "/emotion")) {
+      String body = path.equals("/jobs") ? requests : "{\"text\": \"hi\"}";
+      ApiClient.Answer tooLong = api.post(path, zeta, body, "Idempotency-Key", "k".repeat(256));
+      assertThat(tooLong.status()).as(path).isEqualTo(400);
+      assertThat(tooLong.json().get("message").asText())
+          .isEqualTo("Idempotency-Key: must be 1-255 characters but has 256");
+      ApiClient.Answer control = api.post(path, zeta, body, "Idempotency-Key", "tab\there");
+      assertThat(control.status()).as(path).isEqualTo(400);
+      assertThat(control.json().get("message").asText())
+          .isEqualTo("Idempotency-Key: must be printable ASCII characters");
+    }
   }
 
   @Test

@@ -84,6 +84,7 @@ public final class JobController {
                     field + ": is not a field of a job; fields: " + String.join(", ", FIELDS));
               }
             });
+    String idempotencyKey = IdempotencyKeys.of(ctx);
     quotas.requireRoom(account);
     Account owner = ApiKeys.owner(ctx, store);
     String id = JobQueue.newId();
@@ -129,7 +130,7 @@ public final class JobController {
     if (requests != null) {
       queue.writeRequests(account, id, requests);
     }
-    Job job = queue.enqueue(id, account, spec, ctx.header("Idempotency-Key"), "POST /jobs " + body);
+    Job job = queue.enqueue(id, account, spec, idempotencyKey, "POST /jobs " + body);
     ctx.header("Location", "/jobs/" + job.id());
     Bodies.send(ctx, job.id().equals(id) ? 202 : 200, JobViews.view(job));
   }

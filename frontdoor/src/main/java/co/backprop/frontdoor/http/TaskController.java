@@ -70,10 +70,10 @@ public final class TaskController {
     // The body first: a bad body is a 400 naming its field whatever the account's standing.
     JobSpec.TaskCall call =
         new JobSpec.TaskCall(task, Bodies.json(ctx), queue.folder(account, id).toString());
+    String idempotencyKey = IdempotencyKeys.of(ctx);
     quotas.requireRoom(account);
     models.requireCallable(account, task, call.model());
     long deadline = System.currentTimeMillis() + syncWait.toMillis();
-    String idempotencyKey = ctx.header("Idempotency-Key");
     if (idempotencyKey == null) {
       Optional<ServingAnswer> answer =
           serving.call(new ServingCall(account, task, call.body(), deadline));
