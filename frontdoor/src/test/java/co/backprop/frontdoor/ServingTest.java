@@ -3,13 +3,21 @@ package co.backprop.frontdoor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import co.backprop.contract.serving.ServingWire;
 import co.backprop.contract.usage.MonthlyLimit;
+import co.backprop.store.ServingRegistry;
 import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -136,6 +144,44 @@ class ServingTest {
     // Every call was billed before it was answered: usage moved by exactly what the calls say.
     double after = api.get("/usage", key).json().get("compute_seconds").asDouble();
     assertThat(after - before).isCloseTo(billedMs / 1000, within(1e-6));
+  }
+
+  /**
+   * Reaching the serving port is not being a front door: a caller that does not show the secret the
+   * process announced in the store gets nothing computed (it would be billed to no one).
+   */
+  @Test
+  void theServingPortAnswersOnlyCallersThatShowItsSecret() throws Exception {
+    ServingRegistry.Process process =
+        frontDoor.store().serving().live(Duration.ofMinutes(1)).get(0);
+    assertThat(process.secret()).hasSizeGreaterThanOrEqualTo(40);
+    String call =
+        "{\"account\": \"acme\", \"task\": \"text-vectorisation\", \"body\": {\"text\":"
+            + " \"hi\"}, \"deadlineMillis\": "
+            + (System.currentTimeMillis() + 60_000)
+            + "}";
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (String shown : Arrays.asList(null, "wrong", process.secret() + "x")) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(process.url() + "/call"))
+              .POST(HttpRequest.BodyPublishers.ofString(call));
+      if (shown != null) {
+        request.header(ServingWire.SECRET, shown);
+      }
+      HttpResponse<String> answer =
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(String.valueOf(shown)).isEqualTo(403);
+      assertThat(answer.headers().firstValue(ServingWire.STATUS)).isEmpty();
+    }
+    HttpResponse<String> admitted =
+        client.send(
+            HttpRequest.newBuilder(URI.create(process.url() + "/call"))
+                .header(ServingWire.SECRET, process.secret())
+                .POST(HttpRequest.BodyPublishers.ofString(call))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(admitted.statusCode()).isEqualTo(200);
+    assertThat(admitted.headers().firstValue(ServingWire.STATUS)).contains("OK");
   }
 
   @Test

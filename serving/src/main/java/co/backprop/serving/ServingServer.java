@@ -24,8 +24,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * POST /call} with a {@link ServingCall}, answered with a {@link ServingAnswer}) and are batched
  * with whatever else is waiting. It announces itself in the store every two seconds so the front
  * doors find it, and answers {@code GET /ready} once its preloaded models have run a first batch.
+ * It answers only callers that show the secret it announced: reaching its port is not enough.
  */
 public final class ServingServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingServer.class);
@@ -55,6 +60,7 @@ public final class ServingServer implements AutoCloseable {
   private final ServingRegistry registry;
   private final String id;
   private final String url;
+  private final byte[] secret;
   private volatile boolean ready;
 
   private ServingServer(
@@ -79,6 +85,9 @@ public final class ServingServer implements AutoCloseable {
     this.registry = registry;
     this.id = id;
     this.url = url;
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    this.secret = Base64.getUrlEncoder().withoutPadding().encode(random);
   }
 
   /** Settings of a serving process. */
@@ -196,19 +205,35 @@ public final class ServingServer implements AutoCloseable {
 
   private void announce() {
     try {
-      registry.announce(id, url, models.loaded());
+      registry.announce(id, url, new String(secret, StandardCharsets.US_ASCII), models.loaded());
     } catch (RuntimeException e) {
       LOG.warn("cannot announce this serving process in the store: {}", e.getMessage());
     }
   }
 
+  /** Whether the caller showed this process's secret; answers 403 when it did not. */
+  private boolean admitted(HttpExchange exchange) throws IOException {
+    String shown = exchange.getRequestHeaders().getFirst(ServingWire.SECRET);
+    if (shown != null && MessageDigest.isEqual(secret, shown.getBytes(StandardCharsets.US_ASCII))) {
+      return true;
+    }
+    send(exchange, 403, "text/plain; charset=utf-8", bytes("a front door of this store only"));
+    return false;
+  }
+
   private void ready(HttpExchange exchange) throws IOException {
+    if (!admitted(exchange)) {
+      return;
+    }
     var body = Json.MAPPER.createObjectNode().put("ready", ready).put("waiting", batcher.waiting());
     body.putPOJO("models", models.loaded());
-    send(exchange, ready ? 200 : 503, body.toString());
+    send(exchange, ready ? 200 : 503, "application/json", bytes(body.toString()));
   }
 
   private void call(HttpExchange exchange) throws IOException {
+    if (!admitted(exchange)) {
+      return;
+    }
     ServingAnswer answer;
     try (InputStream in = exchange.getRequestBody()) {
       ServingCall call = Json.MAPPER.readValue(in, ServingCall.class);
@@ -223,21 +248,14 @@ public final class ServingServer implements AutoCloseable {
       LOG.warn("a call could not be answered", e);
       answer = ServingAnswer.unavailable("the serving process could not answer this call");
     }
-    try (exchange) {
-      byte[] body = ServingWire.body(answer);
-      ServingWire.headers(answer).forEach(exchange.getResponseHeaders()::set);
-      exchange
-          .getResponseHeaders()
-          .set(
-              "Content-Type",
-              answer.status() == ServingAnswer.Status.OK
-                  ? "application/json"
-                  : "text/plain; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    ServingWire.headers(answer).forEach(exchange.getResponseHeaders()::set);
+    send(
+        exchange,
+        200,
+        answer.status() == ServingAnswer.Status.OK
+            ? "application/json"
+            : "text/plain; charset=utf-8",
+        ServingWire.body(answer));
   }
 
   private static String modelName(ServingCall call) {
@@ -328,15 +346,19 @@ public final class ServingServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, int status, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     try (exchange) {
-      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+        out.write(body);
       }
     }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The catalog's models that ship inside the jar: loaded before the process says it is ready. */

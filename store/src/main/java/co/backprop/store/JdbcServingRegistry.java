@@ -24,7 +24,7 @@ final class JdbcServingRegistry implements ServingRegistry {
   }
 
   @Override
-  public void announce(String id, String url, List<String> models) {
+  public void announce(String id, String url, String secret, List<String> models) {
     long now = clock.millis();
     String modelsJson;
     try {
@@ -36,14 +36,16 @@ final class JdbcServingRegistry implements ServingRegistry {
         connection -> {
           try (PreparedStatement upsert =
               connection.prepareStatement(
-                  "INSERT INTO serving_processes (id, url, models, started_at, heartbeat_at) VALUES"
-                      + " (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET url = excluded.url, models"
-                      + " = excluded.models, heartbeat_at = excluded.heartbeat_at")) {
+                  "INSERT INTO serving_processes (id, url, secret, models, started_at,"
+                      + " heartbeat_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                      + " url = excluded.url, secret = excluded.secret, models = excluded.models,"
+                      + " heartbeat_at = excluded.heartbeat_at")) {
             upsert.setString(1, id);
             upsert.setString(2, url);
-            upsert.setString(3, modelsJson);
-            upsert.setLong(4, now);
+            upsert.setString(3, secret);
+            upsert.setString(4, modelsJson);
             upsert.setLong(5, now);
+            upsert.setLong(6, now);
             upsert.executeUpdate();
           }
           return null;
@@ -69,8 +71,8 @@ final class JdbcServingRegistry implements ServingRegistry {
         connection -> {
           try (PreparedStatement query =
               connection.prepareStatement(
-                  "SELECT id, url, models, started_at, heartbeat_at FROM serving_processes WHERE"
-                      + " heartbeat_at >= ? ORDER BY id")) {
+                  "SELECT id, url, secret, models, started_at, heartbeat_at FROM serving_processes"
+                      + " WHERE heartbeat_at >= ? ORDER BY id")) {
             query.setLong(1, clock.millis() - freshness.toMillis());
             List<Process> live = new ArrayList<>();
             try (ResultSet row = query.executeQuery()) {
@@ -79,9 +81,10 @@ final class JdbcServingRegistry implements ServingRegistry {
                     new Process(
                         row.getString(1),
                         row.getString(2),
-                        Json.MAPPER.readValue(row.getString(3), MODELS),
-                        Instant.ofEpochMilli(row.getLong(4)),
-                        Instant.ofEpochMilli(row.getLong(5))));
+                        row.getString(3),
+                        Json.MAPPER.readValue(row.getString(4), MODELS),
+                        Instant.ofEpochMilli(row.getLong(5)),
+                        Instant.ofEpochMilli(row.getLong(6))));
               }
             } catch (JsonProcessingException e) {
               throw new SQLException("a serving process's models are not JSON", e);

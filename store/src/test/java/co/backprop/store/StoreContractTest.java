@@ -2,6 +2,7 @@ package co.backprop.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import co.backprop.contract.account.Account;
 import co.backprop.contract.account.Grant;
@@ -84,6 +85,29 @@ abstract class StoreContractTest {
         .hasMessage("account 'acme' already exists");
     assertThatThrownBy(() -> frontDoor.accounts().create("Bad Name"))
         .hasMessageStartingWith("account names are 2-63 characters");
+  }
+
+  @Test
+  void servingProcessesAreLiveWhileTheyRenewAndTheirSecretReachesTheFrontDoors() {
+    worker
+        .serving()
+        .announce("s1", "http://127.0.0.1:4001", "secret-1", List.of("emotion/english"));
+    clock.advance(Duration.ofSeconds(5));
+    worker.serving().announce("s2", "http://127.0.0.1:4002", "secret-2", List.of());
+
+    assertThat(frontDoor.serving().live(Duration.ofSeconds(10)))
+        .extracting(ServingRegistry.Process::id, ServingRegistry.Process::secret)
+        .containsExactly(tuple("s1", "secret-1"), tuple("s2", "secret-2"));
+    assertThat(frontDoor.serving().live(Duration.ofSeconds(10)).get(0).models())
+        .containsExactly("emotion/english");
+    // s1 stops renewing; s2 restarts with a new secret under the same id, then withdraws.
+    clock.advance(Duration.ofSeconds(6));
+    worker.serving().announce("s2", "http://127.0.0.1:4002", "secret-3", List.of());
+    assertThat(frontDoor.serving().live(Duration.ofSeconds(10)))
+        .extracting(ServingRegistry.Process::id, ServingRegistry.Process::secret)
+        .containsExactly(tuple("s2", "secret-3"));
+    worker.serving().withdraw("s2");
+    assertThat(frontDoor.serving().live(Duration.ofSeconds(10))).isEmpty();
   }
 
   @Test

@@ -17,6 +17,9 @@ public final class ServingWire {
   public static final String COMPUTE_MS = "Backprop-Serving-Compute-Ms";
   public static final String ITEMS = "Backprop-Serving-Items";
 
+  /** The request header a caller shows the process's secret in (see the serving registry). */
+  public static final String SECRET = "Backprop-Serving-Secret";
+
   private ServingWire() {}
 
   /** The headers of an answer; the body is {@link #body}. */

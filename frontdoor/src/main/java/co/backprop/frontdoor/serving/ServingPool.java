@@ -4,7 +4,9 @@ import co.backprop.contract.serving.ServingAnswer;
 import co.backprop.contract.serving.ServingCall;
 import co.backprop.contract.serving.ServingWire;
 import co.backprop.contract.task.Json;
+import co.backprop.contract.task.Task;
 import co.backprop.store.ServingRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,6 +115,7 @@ public final class ServingPool implements AutoCloseable {
               HttpRequest.newBuilder(URI.create(process.url() + "/call"))
                   .timeout(Duration.ofMillis(wait + 30_000)) // a call that started runs to its end
                   .header("Content-Type", "application/json")
+                  .header(ServingWire.SECRET, process.secret())
                   .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(call)))
                   .build(),
               HttpResponse.BodyHandlers.ofByteArray());
@@ -140,8 +143,7 @@ public final class ServingPool implements AutoCloseable {
    * Sends a few unbilled calls to every live process, so this JVM's client, and the process's
    * server, have run once before a client's first call does.
    */
-  public void warmUp(
-      co.backprop.contract.task.Task task, com.fasterxml.jackson.databind.JsonNode body) {
+  public void warmUp(Task task, JsonNode body) {
     for (ServingRegistry.Process process : live) {
       for (int i = 0; i < 5; i++) {
         send(process, new ServingCall("", task, body, System.currentTimeMillis() + 30_000));
