@@ -150,6 +150,13 @@ class HostileTenantTest {
     refused(
         400,
         "{\"task\": \"text-vectorisation\", \"input\": \"s3a://shared/acme-in/../zeta/x.jsonl\"}");
+    // Not a URI at all: the client's mistake, named, not the server's 500.
+    for (String location : List.of("s3a://shared/acme-in/a b.jsonl", "file:///x/%zz")) {
+      JsonNode notUri =
+          refused(400, "{\"task\": \"text-vectorisation\", \"input\": \"" + location + "\"}");
+      assertThat(notUri.get("message").asText())
+          .startsWith("input: '" + location + "' is not a valid URI (");
+    }
     ApiClient.Answer granted =
         api.post(
             "/jobs",

@@ -6,6 +6,7 @@ import co.backprop.contract.account.Locations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class AccountFiles {
   }
 
   private static String objectStore(Account account, String field, String location, boolean write) {
-    URI uri = URI.create(location);
+    URI uri = uri(field, location);
     String path = uri.getPath() == null ? "" : uri.getPath();
     if (uri.getHost() == null
         || List.of(path.split("/")).contains("..")
@@ -98,7 +99,7 @@ public final class AccountFiles {
   }
 
   private String local(Account account, String field, String location, boolean write) {
-    String given = location.startsWith("file://") ? URI.create(location).getPath() : location;
+    String given = location.startsWith("file://") ? uri(field, location).getPath() : location;
     Path own = folder(account.name());
     Path path = own.resolve(given).normalize(); // an absolute path replaces the account's folder
     List<Path> roots = new ArrayList<>();
@@ -131,6 +132,17 @@ public final class AccountFiles {
           Refused.Reason.INVALID, field + ": '" + location + "' does not exist in your files");
     }
     return write ? path.toString() : real.toString();
+  }
+
+  /** A location given as a URI, parsed: one that is not a URI is the client's 400, not a 500. */
+  private static URI uri(String field, String location) {
+    try {
+      return new URI(location);
+    } catch (URISyntaxException e) {
+      throw new Refused(
+          Refused.Reason.INVALID,
+          field + ": '" + location + "' is not a valid URI (" + e.getReason() + ")");
+    }
   }
 
   /** The real path of a path, or of its nearest existing ancestor with the rest appended. */
