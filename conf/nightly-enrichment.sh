@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# One night of incremental enrichment: new and failed rows of the product table get vectors, rows
-# already done are carried over, and the run is committed atomically as the next v000N/ of the output.
-# Rerunning after a crash is the same command: the dead run is cleared and nothing is billed twice.
+# One night of incremental enrichment: new, edited (their input_hash changed) and failed rows of the
+# product table get vectors; the night writes only those rows and commits them atomically as the next
+# run of the output (_log/v000N.json). Rerunning after a crash is the same command: the dead run's
+# folder is never read, and nothing is billed twice. A run that finds another run committed first
+# fails and says so. --keep-runs 14 folds the runs into one snapshot every two weeks, so readers and
+# the next night read a few folders, not hundreds; read the current rows with
+# `bin/backprop results $OUTPUT`.
 set -euo pipefail
 
 BACKPROP_HOME=${BACKPROP_HOME:-/opt/backprop}
@@ -18,4 +22,4 @@ echo "== $(date -u +%FT%TZ) nightly enrichment of $INPUT into $OUTPUT"
   "$BACKPROP_HOME/jobs/target/backprop-app.jar" \
   job --task text-vectorisation --input "$INPUT" --output "$OUTPUT" \
   --map text=title --id-col sku --account acme \
-  --model-store "$MODELS" --incremental --no-progress
+  --model-store "$MODELS" --incremental --keep-runs 14 --no-progress

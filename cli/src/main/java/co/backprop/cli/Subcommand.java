@@ -17,6 +17,8 @@ public enum Subcommand {
   JOB("job", Runtime.SPARK, "Run a task over a table, or a file of API requests, with Spark"),
   MODELS("models", Runtime.SPARK, "List the model catalog; fetch models into the model store"),
   REPORT("report", Runtime.SPARK, "Write a self-contained HTML report of a finished job"),
+  RESULTS("results", Runtime.SPARK, "Write the current rows of a job's output as JSON lines"),
+  COMPACT("compact", Runtime.SPARK, "Fold the runs of an incremental output into one snapshot"),
   SAMPLES("samples", Runtime.SPARK, "Write the bundled sample datasets"),
   SERVE("serve", Runtime.FRONT_DOOR, "Start the REST front door (and a local worker)"),
   WORKER("worker", Runtime.SPARK, "Run the front door's queued jobs: a long-running Spark driver"),

@@ -2,11 +2,14 @@ package co.backprop.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.udf;
 
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.InvalidJobException;
 import co.backprop.contract.job.JobField;
 import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelDigest;
 import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
@@ -16,14 +19,16 @@ import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.ComputeBudget;
 import co.backprop.engines.runner.ModelLoader;
 import co.backprop.engines.runner.RunnerOptions;
+import co.backprop.jobs.formats.InputHash;
+import co.backprop.jobs.formats.LineFormat;
 import co.backprop.jobs.formats.RequestLines;
 import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.formats.TableLines;
 import co.backprop.jobs.input.FormatDetection;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
+import co.backprop.jobs.output.Compaction;
 import co.backprop.jobs.output.OutputPaths;
-import co.backprop.jobs.output.PreviousResults;
 import co.backprop.jobs.output.RunVersions;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.InputIds;
@@ -31,14 +36,19 @@ import co.backprop.jobs.spark.JobAccumulators;
 import co.backprop.jobs.spark.JsonLinesStage;
 import co.backprop.jobs.spark.PartitionRunner;
 import co.backprop.jobs.spark.ProgressReporter;
+import co.backprop.jobs.spark.RunIndexes;
 import co.backprop.jobs.spark.Selection;
 import co.backprop.jobs.spark.TableStage;
 import co.backprop.jobs.usage.UsageTally;
+import co.backprop.outputs.JobOutput;
+import co.backprop.outputs.OutputLayout;
+import co.backprop.outputs.RunCommit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,11 +56,17 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -113,39 +129,49 @@ public final class BatchJob {
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
     RunVersions runs = options.incremental() ? RunVersions.open(options.output(), hadoop) : null;
-    PreviousResults previous =
-        runs == null
-            ? null
-            : runs.current()
-                .map(run -> new PreviousResults(spark, run, outputFormat, idField()))
-                .orElse(null);
+    List<JobOutput.Run> live = runs == null ? List.of() : runs.live();
+    Dataset<Row> previous = live.isEmpty() ? null : RunIndexes.latest(spark, live);
     OutputPaths paths =
         runs != null
             ? runs.next()
             : OutputPaths.prepare(options.output(), options.overwrite(), hadoop);
-    JobAccumulators accumulators = new JobAccumulators(context());
-    Written written =
-        format == DataFormat.JSONL
-            ? runJsonLines(mapping, outputFormat, paths, accumulators, previous)
-            : runTable(format, mapping, outputFormat, paths, accumulators, previous);
     try {
-      if (options.responses()) {
-        writeResponses(outputFormat, paths);
+      JobAccumulators accumulators = new JobAccumulators(context());
+      Written written =
+          format == DataFormat.JSONL
+              ? runJsonLines(mapping, outputFormat, paths, accumulators, previous)
+              : runTable(format, mapping, outputFormat, paths, accumulators, runs, previous);
+      try {
+        if (options.responses()) {
+          writeResponses(outputFormat, paths);
+        }
+        Tally tally = tally(outputFormat, paths, runs != null);
+        JobSummary summary =
+            summarise(started, format, outputFormat, paths, written, tally, accumulators, runs);
+        if (runs != null) {
+          runs.commit(RunCommit.Kind.DELTA, idField() == null ? "id" : idField());
+          if (options.keepRuns() > 0 && deltaRunsSinceSnapshot(runs) > options.keepRuns()) {
+            Compaction.compact(spark, options.output());
+          }
+        }
+        return summary;
+      } finally {
+        written.selection().release();
       }
-      Tally tally = tally(outputFormat, paths);
-      long carried =
-          previous == null
-              ? 0
-              : previous.carryOver(written.selection().processedIds(), paths.results());
-      JobSummary summary =
-          summarise(started, format, outputFormat, paths, written, tally, carried, accumulators);
-      if (runs != null) {
-        runs.commit(paths);
+    } catch (RuntimeException e) {
+      if (runs != null
+          && !(e instanceof RunVersions.ConcurrentRunException)
+          && runs.lostTheRace()) {
+        RunVersions.ConcurrentRunException lost = runs.lost();
+        lost.addSuppressed(e);
+        throw lost;
       }
-      return summary;
-    } finally {
-      written.selection().release();
+      throw e;
     }
+  }
+
+  private static long deltaRunsSinceSnapshot(RunVersions runs) {
+    return runs.live().stream().filter(run -> run.kind() == RunCommit.Kind.DELTA).count();
   }
 
   /** The input's format, except CSV, which cannot hold vectors: JSON lines then. */
@@ -182,8 +208,8 @@ public final class BatchJob {
     }
     if (options.incremental() && format == DataFormat.JSONL && outputFormat != DataFormat.JSONL) {
       throw new IllegalArgumentException(
-          "--incremental: JSON-lines input keeps its results as JSON lines (runs append to them"
-              + " line for line); drop --output-format");
+          "--incremental: JSON-lines input keeps its results as JSON lines (a schema inferred"
+              + " from each night's rows could differ between runs); drop --output-format");
     }
   }
 
@@ -192,29 +218,33 @@ public final class BatchJob {
       DataFormat outputFormat,
       OutputPaths paths,
       JobAccumulators accumulators,
-      PreviousResults previous) {
+      Dataset<Row> previous) {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
     JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
     PartitionRunner runner = runner(plan(survey, mapping), accumulators);
     JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
-    Selection selection =
-        idField() == null
-            ? Selection.all(survey.rows())
-            : Selection.of(
-                InputIds.ofLines(spark, numbered, idField()),
-                survey.rows(),
-                options.dedupe(),
-                previous == null ? null : previous.doneIds());
+    LineFormat<?> lineFormat = mapping != null ? new TableLines() : new RequestLines();
+    Selection selection;
+    if (idField() == null) {
+      selection = Selection.all(survey.rows());
+    } else {
+      Dataset<Row> rows = InputIds.ofLines(spark, numbered, idField());
+      if (previous != null) {
+        UserDefinedFunction hash =
+            udf(
+                (UDF2<Long, String, String>)
+                    (line, text) -> lineFormat.inputHash(line, text, runner.plan()),
+                DataTypes.StringType);
+        rows = InputIds.withHashes(rows, hash, col(InputIds.ORDER), col(InputIds.TEXT));
+      }
+      selection = Selection.of(rows, survey.rows(), options.dedupe(), previous);
+    }
     if (selection.filtered()) {
       numbered = InputIds.lines(selection.rows());
     }
     JavaRDD<String> lines =
-        mapping != null
-            ? stage.run(
-                numbered, survey, partitions, selection.filtered(), new TableLines(), runner)
-            : stage.run(
-                numbered, survey, partitions, selection.filtered(), new RequestLines(), runner);
+        stage.run(numbered, survey, partitions, selection.filtered(), lineFormat, runner);
     return timed(selection, accumulators, () -> writeLines(lines, outputFormat, paths));
   }
 
@@ -224,23 +254,27 @@ public final class BatchJob {
       DataFormat outputFormat,
       OutputPaths paths,
       JobAccumulators accumulators,
-      PreviousResults previous) {
+      RunVersions runs,
+      Dataset<Row> previous) {
     TableStage stage = new TableStage(spark, format, options.input());
     stage.check(mapping);
     if (previous != null) {
-      previous.requireSameColumns(stage.outputSchema(mapping));
+      RunIndexes.requireSameColumns(
+          spark, runs.output(), outputFormat, stage.outputSchema(mapping));
     }
     PartitionRunner runner = runner(plan(mapping), accumulators);
     Dataset<Row> numbered = stage.numbered();
-    Selection selection =
-        mapping.idColumn() == null
-            ? Selection.all(stage.count(), numbered)
-            : Selection.of(
-                numbered.withColumn(
-                    InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string")),
-                stage.count(),
-                options.dedupe(),
-                previous == null ? null : previous.doneIds());
+    Selection selection;
+    if (mapping.idColumn() == null) {
+      selection = Selection.all(stage.count(), numbered);
+    } else {
+      Dataset<Row> rows =
+          numbered.withColumn(InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string"));
+      if (previous != null) {
+        rows = InputIds.withHashes(rows, stage.inputHash(runner), struct(stage.inputColumns()));
+      }
+      selection = Selection.of(rows, stage.count(), options.dedupe(), previous);
+    }
     Dataset<Row> results =
         stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);
     return timed(
@@ -329,6 +363,8 @@ public final class BatchJob {
     for (Task task : Task.values()) {
       known.put(task, catalog.namesFor(task));
     }
+    Map<String, String> digests = new LinkedHashMap<>();
+    models.forEach((name, spec) -> digests.put(name, ModelDigest.of(spec)));
     return new JobPlan(
         models,
         known,
@@ -337,7 +373,8 @@ public final class BatchJob {
         options.account(),
         options.fixedAccount(),
         mapping,
-        budget);
+        budget,
+        digests);
   }
 
   private void writeLines(JavaRDD<String> lines, DataFormat outputFormat, OutputPaths paths) {
@@ -412,8 +449,25 @@ public final class BatchJob {
       Map<String, Long> topErrors,
       List<UsageTally.Group> groups) {}
 
-  private Tally tally(DataFormat outputFormat, OutputPaths paths) {
-    Dataset<Row> results = readResults(outputFormat, paths);
+  /**
+   * @param index also write the run's index (incremental runs), from the same read of the results
+   */
+  private Tally tally(DataFormat outputFormat, OutputPaths paths, boolean index) {
+    Dataset<Row> results = readResults(outputFormat, paths, index);
+    if (index) {
+      results = results.persist(StorageLevel.MEMORY_AND_DISK());
+      RunIndexes.write(results, paths.index());
+    }
+    try {
+      return tally(results);
+    } finally {
+      if (index) {
+        results.unpersist();
+      }
+    }
+  }
+
+  private Tally tally(Dataset<Row> results) {
     // One pass over what was written gives counts, devices and usage; errors need a second only
     // when there are some.
     List<UsageTally.Group> groups =
@@ -459,8 +513,8 @@ public final class BatchJob {
       OutputPaths paths,
       Written written,
       Tally tally,
-      long carried,
-      JobAccumulators accumulators) {
+      JobAccumulators accumulators,
+      RunVersions runs) {
     List<UsageTally.Usage> usage = UsageTally.usage(tally.groups(), PERIOD.format(started));
     Selection selection = written.selection();
     try {
@@ -485,10 +539,13 @@ public final class BatchJob {
               written.seconds(),
               selection.selected() / Math.max(written.seconds(), 1e-9),
               usage,
-              options.incremental() ? new org.apache.hadoop.fs.Path(paths.root()).getName() : null,
+              runs == null ? null : OutputLayout.runName(runs.version()),
               selection.duplicatesDropped(),
               selection.skippedDone(),
-              carried);
+              selection.changes().added(),
+              selection.changes().changed(),
+              selection.changes().retried(),
+              idField());
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {
@@ -504,24 +561,54 @@ public final class BatchJob {
     }
   }
 
-  /** The written results, only the columns the summary and usage need. */
-  private Dataset<Row> readResults(DataFormat outputFormat, OutputPaths paths) {
-    if (outputFormat == DataFormat.JSONL) {
-      return spark
-          .read()
-          .schema(
-              "status STRING, error STRING, account STRING, task STRING, model STRING, device"
-                  + " STRING, compute_ms DOUBLE")
-          .json(paths.results());
+  /**
+   * The written results, only the columns the summary and usage need, and with {@code withIds} each
+   * row's id ({@link InputIds#ID}) and input hash for the run's index.
+   */
+  private Dataset<Row> readResults(DataFormat outputFormat, OutputPaths paths, boolean withIds) {
+    List<String> columns =
+        new ArrayList<>(
+            List.of(
+                ResultColumns.STATUS,
+                ResultColumns.ERROR,
+                ResultColumns.MODEL,
+                ResultColumns.DEVICE,
+                ResultColumns.COMPUTE_MS));
+    if (!options.tableMode()) {
+      columns.addAll(List.of("account", "task"));
     }
-    Dataset<Row> results = spark.read().format(outputFormat.sparkSource()).load(paths.results());
-    return options.tableMode()
-        ? results.select(
-            ResultColumns.STATUS,
-            ResultColumns.ERROR,
-            ResultColumns.MODEL,
-            ResultColumns.DEVICE,
-            ResultColumns.COMPUTE_MS)
-        : results.select("status", "error", "account", "task", "model", "device", "compute_ms");
+    if (withIds) {
+      columns.add(InputHash.COLUMN);
+    }
+    Dataset<Row> results;
+    if (outputFormat == DataFormat.JSONL) {
+      // Ids as text whatever their JSON type (42 and "42" are one id), as the input's are read.
+      StructType schema = new StructType();
+      for (String column : columns) {
+        schema =
+            schema.add(
+                column,
+                column.equals(ResultColumns.COMPUTE_MS)
+                    ? DataTypes.DoubleType
+                    : DataTypes.StringType);
+      }
+      if (withIds && !columns.contains(idField())) {
+        schema = schema.add(idField(), DataTypes.StringType);
+      }
+      results = spark.read().schema(schema).json(paths.results());
+    } else {
+      results = spark.read().format(outputFormat.sparkSource()).load(paths.results());
+    }
+    Column[] selected = columns.stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
+    if (withIds) {
+      return results
+          .withColumn(InputIds.ID, col("`" + idField() + "`").cast("string"))
+          .select(
+              java.util.stream.Stream.concat(
+                      java.util.Arrays.stream(selected),
+                      java.util.stream.Stream.of(col(InputIds.ID)))
+                  .toArray(Column[]::new));
+    }
+    return results.select(selected);
   }
 }

@@ -20,8 +20,10 @@ import java.util.Map;
  * @param modelStore the folder of fetched models, or null for the environment's (see ModelStore)
  * @param fixedAccount bill every request line to {@code account} (front-door jobs: a line cannot
  *     name another account)
- * @param incremental run only rows whose id has no ok result in the output yet; each run is a new
- *     committed version of the output (see OutputLayout)
+ * @param incremental run only rows whose id has no ok result for the same input hash in the output
+ *     yet; each run is a new committed version of the output (see OutputLayout)
+ * @param keepRuns fold the runs into a snapshot when more than this many were added since the last
+ *     one, or 0 for never
  * @param dedupe keep each repeated id's first row instead of refusing the input
  * @param requireGpu fail before any work unless every task gets a GPU its engines can use
  */
@@ -36,6 +38,7 @@ public record JobOptions(
     String modelStore,
     boolean fixedAccount,
     boolean incremental,
+    int keepRuns,
     boolean dedupe,
     boolean requireGpu,
     boolean progress) {
@@ -123,6 +126,7 @@ public record JobOptions(
     private String modelStore;
     private boolean fixedAccount;
     private boolean incremental;
+    private int keepRuns;
     private boolean dedupe;
     private boolean requireGpu;
     private boolean progress;
@@ -217,6 +221,11 @@ public record JobOptions(
       return this;
     }
 
+    public Builder optKeepRuns(int value) {
+      keepRuns = value;
+      return this;
+    }
+
     public Builder optDedupe(boolean value) {
       dedupe = value;
       return this;
@@ -256,6 +265,12 @@ public record JobOptions(
         throw new IllegalArgumentException(
             "--incremental needs --id-col: a row is skipped when its id already has an ok result");
       }
+      if (keepRuns < 0 || (keepRuns > 0 && !incremental)) {
+        throw new IllegalArgumentException(
+            "--keep-runs must be 0 (never fold runs) or more, with --incremental, but got "
+                + keepRuns
+                + (incremental ? "" : " without --incremental"));
+      }
       if (partitions < 0) {
         throw new IllegalArgumentException(
             "--partitions must be 0 (automatic) or more but got " + partitions);
@@ -275,6 +290,7 @@ public record JobOptions(
           modelStore,
           fixedAccount,
           incremental,
+          keepRuns,
           dedupe,
           requireGpu,
           progress);

@@ -16,8 +16,12 @@ import java.util.Map;
  * @param inferenceSeconds wall time of the pass that ran the models and wrote the results
  * @param run the run's folder in an incremental output ({@code v0003}), or null
  * @param duplicatesDropped rows dropped because their id repeated an earlier row's (--dedupe)
- * @param skippedDone rows not run because their id had ok results already (--incremental)
- * @param carried result rows of the previous run copied unchanged into this run's results
+ * @param skippedDone rows not run because their id had ok results for the same input hash already
+ *     (--incremental)
+ * @param added rows run because their id was not in the output (all rows of a one-off run)
+ * @param changed rows run because their input hash changed (--incremental)
+ * @param retried rows run because their id had error results (--incremental)
+ * @param idField the result field or column holding each row's id
  */
 public record JobSummary(
     String input,
@@ -41,7 +45,10 @@ public record JobSummary(
     String run,
     @JsonProperty("duplicates_dropped") long duplicatesDropped,
     @JsonProperty("skipped_done") long skippedDone,
-    long carried) {
+    @JsonProperty("new") long added,
+    long changed,
+    long retried,
+    @JsonProperty("id_field") String idField) {
 
   public void print(PrintStream out) {
     out.printf(
@@ -55,11 +62,13 @@ public record JobSummary(
     if (run != null) {
       out.printf(
           Locale.ROOT,
-          "  incremental: run %s; %,d rows skipped (ids done before), %,d previous results carried"
-              + " over%n",
+          "  incremental: run %s; %,d rows skipped (done, unchanged), %,d new, %,d changed, %,d"
+              + " retried%n",
           run,
           skippedDone,
-          carried);
+          added,
+          changed,
+          retried);
     }
     if (duplicatesDropped > 0) {
       out.printf(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import co.backprop.contract.task.Json;
+import co.backprop.outputs.JobOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,62 +85,90 @@ class IncrementalRecoveryIT {
     return Json.MAPPER.readTree(run.resolve("summary.json").toFile());
   }
 
+  /** The folder of a committed run, from the output's log. */
+  private static Path committed(Path output, int version) {
+    return JobOutput.at(output.toString(), new Configuration()).committedRuns().stream()
+        .filter(run -> run.version() == version)
+        .map(run -> Path.of(run.folder().toUri()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no committed run " + version + " in " + output));
+  }
+
+  /** The current rows of the output, through the one reader. */
+  private static List<JsonNode> current(Path output) {
+    return JobOutput.at(output.toString(), new Configuration()).resultLines().stream()
+        .map(JobTestSupport::json)
+        .toList();
+  }
+
   @Test
   void aRunKilledMidWayThenRunAgainEqualsACleanRunBilledOnce() throws Exception {
     Path output = work.resolve("nightly");
     finish(
         "night1",
         backprop("night1", input("night1.jsonl", 400), output, "--incremental", "--no-progress"));
-    assertThat(summary(output.resolve("v0001")).get("ok").asLong()).isEqualTo(400);
+    assertThat(summary(committed(output, 1)).get("ok").asLong()).isEqualTo(400);
 
     // Night 2 dies mid-way, some of its 24 write tasks done: SIGKILL to the launcher JVM (local
     // Spark runs inside it).
     Path night2 = input("night2.jsonl", 3600);
     Process doomed = backprop("killed", night2, output, "--incremental", "--no-progress").start();
-    long tasksWhenKilled = waitForCommittedTasks(output.resolve("v0002/results"), 3, doomed);
+    long tasksWhenKilled = waitForCommittedTasks(output, 3, doomed);
     doomed.destroyForcibly();
     doomed.waitFor(1, TimeUnit.MINUTES);
     assertThat(tasksWhenKilled).as("write tasks committed when killed").isBetween(3L, 20L);
-    assertThat(output.resolve("v0001/_COMMITTED")).exists();
-    assertThat(output.resolve("v0002/_COMMITTED")).doesNotExist();
-    assertThat(readJsonLines(output.resolve("v0001/results").toString()))
-        .as("the previous state stays readable")
-        .hasSize(400);
+    assertThat(JobOutput.at(output.toString(), new Configuration()).committedRuns())
+        .extracting(JobOutput.Run::version)
+        .containsExactly(1);
+    assertThat(current(output)).as("the previous state stays readable").hasSize(400);
 
     finish("rerun", backprop("rerun", night2, output, "--incremental", "--no-progress"));
-    JsonNode rerun = summary(output.resolve("v0002"));
+    JsonNode rerun = summary(committed(output, 2));
     assertThat(rerun.get("skipped_done").asLong()).isEqualTo(400);
-    assertThat(rerun.get("carried").asLong()).isEqualTo(400);
+    assertThat(rerun.get("new").asLong()).isEqualTo(3200);
     assertThat(rerun.get("ok").asLong()).isEqualTo(3200);
+    assertThat(readJsonLines(committed(output, 2).resolve("results").toString()))
+        .as("the night wrote only what it ran")
+        .hasSize(3200);
 
     Path clean = work.resolve("clean");
     finish("clean", backprop("clean", night2, clean, "--no-progress"));
-    Map<String, JsonNode> incremental =
-        byId(readJsonLines(output.resolve("v0002/results").toString()));
+    Map<String, JsonNode> incremental = byId(current(output));
     Map<String, JsonNode> reference = byId(readJsonLines(clean.resolve("results").toString()));
     assertThat(incremental.keySet()).isEqualTo(reference.keySet()).hasSize(3600);
     for (String id : reference.keySet()) {
       assertThat(incremental.get(id).get("status").asText()).isEqualTo("ok");
+      assertThat(incremental.get(id).get("input_hash"))
+          .isEqualTo(reference.get(id).get("input_hash"));
       float[] want = vector(reference.get(id));
       float[] got = vector(incremental.get(id));
       for (int i = 0; i < want.length; i++) {
         assertThat(got[i]).as(id).isCloseTo(want[i], within(1e-5f));
       }
     }
-    long billed = requests(summary(output.resolve("v0001"))) + requests(rerun);
+    long billed = requests(summary(committed(output, 1))) + requests(rerun);
     assertThat(billed).isEqualTo(requests(summary(clean))).isEqualTo(3600);
   }
 
   /**
-   * Waits until at least {@code tasks} of the run's write tasks have committed their output
-   * (Hadoop's committer moves each into {@code _temporary/0/task_*}); returns how many had then.
+   * Waits until at least {@code tasks} of the version-2 run's write tasks have committed their
+   * output (Hadoop's committer moves each into {@code results/_temporary/0/task_*}); returns how
+   * many had then.
    */
-  private static long waitForCommittedTasks(Path results, int tasks, Process process)
+  private static long waitForCommittedTasks(Path output, int tasks, Process process)
       throws Exception {
-    Path committed = results.resolve("_temporary/0");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline && process.isAlive()) {
-      if (Files.isDirectory(committed)) {
+      Path committed = null;
+      try (var children = Files.list(output)) {
+        committed =
+            children
+                .filter(p -> p.getFileName().toString().startsWith("v0002-"))
+                .map(p -> p.resolve("results/_temporary/0"))
+                .findFirst()
+                .orElse(null);
+      }
+      if (committed != null && Files.isDirectory(committed)) {
         try (var children = Files.list(committed)) {
           long done = children.filter(p -> p.getFileName().toString().startsWith("task_")).count();
           if (done >= tasks) {

@@ -65,6 +65,14 @@ final class JobTestSupport {
     }
   }
 
+  static JsonNode json(String line) {
+    try {
+      return Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static float[] vector(JsonNode row) {
     JsonNode values = row.get("vector");
     float[] vector = new float[values.size()];

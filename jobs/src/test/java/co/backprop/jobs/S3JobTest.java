@@ -7,8 +7,11 @@ import co.backprop.contract.model.ModelException;
 import co.backprop.contract.task.Json;
 import co.backprop.engines.runner.ModelCache;
 import co.backprop.jobs.models.HadoopModelFiles;
+import co.backprop.jobs.output.RunVersions;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.jobs.usage.UsageTally.Usage;
+import co.backprop.outputs.JobOutput;
+import co.backprop.outputs.RunCommit;
 import co.backprop.outputs.S3Server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -162,12 +165,24 @@ class S3JobTest {
         "{\"sku\": \"a\", \"text\": \"first\"}\n"
             + "{\"sku\": \"b\", \"text\": \"second\"}\n"
             + "{\"sku\": \"c\", \"text\": \"third\"}\n");
+    // A run that computed version 2 and is still writing when the next night commits version 2.
+    RunVersions slow =
+        RunVersions.open("s3a://lake/nightly/out", spark.sparkContext().hadoopConfiguration());
+    slow.next();
     JobSummary second = new BatchJob(spark, options).run();
     assertThat(second.run()).isEqualTo("v0002");
     assertThat(second.skippedDone()).isEqualTo(2);
-    assertThat(second.carried()).isEqualTo(2);
+    assertThat(second.added()).isEqualTo(1);
     assertThat(spark.read().json(second.resultsPath()).select("sku").collectAsList())
         .extracting(r -> r.getString(0))
+        .containsExactly("c");
+    assertThatThrownBy(() -> slow.commit(RunCommit.Kind.DELTA, "sku"))
+        .isInstanceOf(RunVersions.ConcurrentRunException.class)
+        .hasMessageContaining("another run committed v0002");
+    assertThat(
+            JobOutput.at("s3a://lake/nightly/out", spark.sparkContext().hadoopConfiguration())
+                .resultLines())
+        .extracting(line -> json(line).get("sku").asText())
         .containsExactlyInAnyOrder("a", "b", "c");
   }
 

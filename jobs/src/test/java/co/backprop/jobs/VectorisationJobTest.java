@@ -71,7 +71,11 @@ class VectorisationJobTest {
               assertThat(row.get("device").asText()).isEqualTo("cpu");
               assertThat(row.get("truncated").asBoolean()).isFalse();
               assertThat(row.get("compute_ms").asDouble()).isPositive();
+              assertThat(row.get("input_hash").asText()).matches("[0-9a-f]{32}");
             });
+    assertThat(rows.stream().map(row -> row.get("input_hash").asText()).distinct().count())
+        .as("different texts, different hashes")
+        .isEqualTo(rows.size());
   }
 
   @Test
@@ -201,7 +205,8 @@ class VectorisationJobTest {
             "model",
             "device",
             "compute_ms",
-            "truncated");
+            "truncated",
+            "input_hash");
     // Part files in name order hold the rows in input order (a folder scan reorders files by size).
     List<Row> out = new ArrayList<>();
     for (String part : JobTestSupport.partFiles(summary.resultsPath())) {

@@ -23,12 +23,38 @@ class JobOutputTest {
     return JobOutput.at(output.toString(), new Configuration());
   }
 
-  private void run(String folder, boolean committed, String... lines) throws IOException {
+  /**
+   * A run folder with its summary, result lines and an index of the ids in them; committed with a
+   * log entry.
+   */
+  private void run(int version, RunCommit.Kind kind, boolean committed, String... lines)
+      throws IOException {
+    String folder = OutputLayout.runFolder(version, "0000abcd");
     Path run = Files.createDirectories(output.resolve(folder));
-    Files.writeString(run.resolve(OutputLayout.SUMMARY), "{\"run\": \"" + folder + "\"}");
+    if (kind == RunCommit.Kind.DELTA) {
+      Files.writeString(run.resolve(OutputLayout.SUMMARY), "{\"run\": \"" + folder + "\"}");
+    }
     results(run, lines);
+    Path index = Files.createDirectories(run.resolve(OutputLayout.INDEX));
+    StringBuilder entries = new StringBuilder();
+    for (String line : lines) {
+      String id = JobOutput.idOf(line, "id");
+      if (id != null) {
+        entries.append("{\"id\":\"").append(id).append("\",\"input_hash\":\"h\",\"ok\":true}\n");
+      }
+    }
+    Files.writeString(index.resolve("part-00000-x.json"), entries);
     if (committed) {
-      Files.createFile(run.resolve(OutputLayout.COMMITTED));
+      Path log = Files.createDirectories(output.resolve(OutputLayout.LOG));
+      Files.writeString(
+          log.resolve(OutputLayout.logEntry(version)),
+          "{\"version\":"
+              + version
+              + ",\"folder\":\""
+              + folder
+              + "\",\"kind\":\""
+              + kind.name().toLowerCase(java.util.Locale.ROOT)
+              + "\",\"id_field\":\"id\"}");
     }
   }
 
@@ -41,21 +67,38 @@ class JobOutputTest {
   }
 
   @Test
-  void anIncrementalOutputsCurrentRunIsItsNewestCommittedOne() throws IOException {
-    run("v0010", true, "{\"id\": \"b\"}", "{\"id\": \"c\"}");
-    run("v0002", true, "{\"id\": \"a\"}");
-    run("v0011", false, "{\"id\": \"dying\"}"); // died before its commit
+  void theCurrentRowsArePerIdTheNewestCommittedRunsRows() throws IOException {
+    run(1, RunCommit.Kind.DELTA, true, "{\"id\": \"a\", \"v\": 1}", "{\"id\": 2, \"v\": 1}");
+    run(2, RunCommit.Kind.DELTA, true, "{\"id\": \"2\", \"v\": 2}", "{\"id\": \"c\", \"v\": 2}");
+    run(3, RunCommit.Kind.DELTA, false, "{\"id\": \"a\", \"v\": \"dying\"}");
     Files.createDirectories(output.resolve("notes"));
     JobOutput job = read();
     assertThat(job.oneOff()).isFalse();
     assertThat(job.summaries())
         .extracting(p -> p.getParent().getName())
-        .containsExactly("v0002", "v0010");
-    assertThat(job.current().orElseThrow().getName()).isEqualTo("v0010");
-    assertThat(job.resultLines()).containsExactly("{\"id\": \"b\"}", "{\"id\": \"c\"}");
+        .containsExactly("v0001-0000abcd", "v0002-0000abcd");
+    assertThat(job.current().orElseThrow().getName()).isEqualTo("v0002-0000abcd");
+    assertThat(job.resultLines())
+        .containsExactly(
+            "{\"id\": \"a\", \"v\": 1}", "{\"id\": \"2\", \"v\": 2}", "{\"id\": \"c\", \"v\": 2}");
+    ByteArrayOutputStream only = new ByteArrayOutputStream();
+    job.copyResultLines(only, java.util.Set.of("2"));
+    assertThat(only.toString(StandardCharsets.UTF_8)).isEqualTo("{\"id\": \"2\", \"v\": 2}\n");
     List<String> others = new ArrayList<>();
-    assertThat(job.runs(others)).extracting(JobOutput.Run::version).containsExactly(2, 10, 11);
+    assertThat(job.runFolders(others)).hasSize(3);
     assertThat(others).containsExactly("notes");
+  }
+
+  @Test
+  void readersStartAtTheNewestSnapshot() throws IOException {
+    run(1, RunCommit.Kind.DELTA, true, "{\"id\": \"a\", \"v\": 1}");
+    run(2, RunCommit.Kind.SNAPSHOT, true, "{\"id\": \"a\", \"v\": 1}", "{\"id\": \"b\", \"v\": 1}");
+    run(3, RunCommit.Kind.DELTA, true, "{\"id\": \"b\", \"v\": 3}");
+    JobOutput job = read();
+    assertThat(job.liveRuns()).extracting(JobOutput.Run::version).containsExactly(2, 3);
+    assertThat(job.current().orElseThrow().getName()).isEqualTo("v0003-0000abcd");
+    assertThat(job.resultLines())
+        .containsExactly("{\"id\": \"a\", \"v\": 1}", "{\"id\": \"b\", \"v\": 3}");
   }
 
   @Test
@@ -88,25 +131,33 @@ class JobOutputTest {
   @Test
   void anOutputOnS3IsReadTheSameWay() throws Exception {
     try (S3Server s3 = new S3Server("lake")) {
-      s3.put("s3a://lake/out/v0001/summary.json", "{}".getBytes(StandardCharsets.UTF_8));
+      s3.put("s3a://lake/out/v0001-00000001/summary.json", "{}".getBytes(StandardCharsets.UTF_8));
       s3.put(
-          "s3a://lake/out/v0001/results/part-00000-x.txt",
+          "s3a://lake/out/v0001-00000001/results/part-00000-x.txt",
           "{\"id\": \"old\"}\n".getBytes(StandardCharsets.UTF_8));
-      s3.put("s3a://lake/out/v0001/_COMMITTED", new byte[0]);
       s3.put(
-          "s3a://lake/out/v0002/results/part-00000-y.txt",
+          "s3a://lake/out/_log/v0001.json",
+          ("{\"version\":1,\"folder\":\"v0001-00000001\",\"kind\":\"delta\","
+                  + "\"id_field\":\"id\"}")
+              .getBytes(StandardCharsets.UTF_8));
+      s3.put(
+          "s3a://lake/out/v0002-00000002/results/part-00000-y.txt",
           "{\"id\": \"dying\"}\n".getBytes(StandardCharsets.UTF_8));
       JobOutput job = JobOutput.at("s3a://lake/out", s3.hadoopConf());
-      assertThat(job.current().orElseThrow().toString()).isEqualTo("s3a://lake/out/v0001");
+      assertThat(job.current().orElseThrow().toString()).isEqualTo("s3a://lake/out/v0001-00000001");
       assertThat(job.resultLines()).containsExactly("{\"id\": \"old\"}");
     }
   }
 
   @Test
   void runFolderNamesAreNumbered() {
-    assertThat(OutputLayout.versionFolder(3)).isEqualTo("v0003");
-    assertThat(OutputLayout.version("v0042")).hasValue(42);
-    assertThat(OutputLayout.version("results")).isEmpty();
-    assertThat(OutputLayout.version("v12")).isEmpty();
+    assertThat(OutputLayout.runFolder(3, "0a0b0c0d")).isEqualTo("v0003-0a0b0c0d");
+    assertThat(OutputLayout.runVersion("v0042-0a0b0c0d")).hasValue(42);
+    assertThat(OutputLayout.runVersion("v0042")).isEmpty();
+    assertThat(OutputLayout.runVersion("results")).isEmpty();
+    assertThat(OutputLayout.logVersion(OutputLayout.logEntry(7))).hasValue(7);
+    assertThat(JobOutput.idOf("{\"v\": [1, {\"id\": 9}], \"id\": 42}", "id")).isEqualTo("42");
+    assertThat(JobOutput.idOf("{\"id\": null}", "id")).isNull();
+    assertThat(JobOutput.idOf("not json", "id")).isNull();
   }
 }

@@ -20,6 +20,8 @@ public final class BackpropCommand {
         new JobCommand(),
         new ModelsCommand(),
         new ReportCommand(),
+        new ResultsCommand(),
+        new CompactCommand(),
         new SamplesCommand(),
         new WorkerCommand(),
         new ServingCommand(),

@@ -162,10 +162,20 @@ public final class JobCommand implements Callable<Integer> {
   @Option(
       names = "--incremental",
       description =
-          "Nightly enrichment: skip rows whose id already has an ok result in --output, run new"
-              + " rows and retry error rows; each run is committed atomically as a new version"
-              + " (v0001, v0002, ...) with its own usage.")
+          "Nightly enrichment: skip rows whose id already has an ok result in --output for the"
+              + " same input (text after --map/--set, model and model files: the input_hash), run"
+              + " new, changed and error rows; each run writes only those rows and is committed"
+              + " atomically as a new version (v0001, v0002, ...) with its own usage.")
   boolean incremental;
+
+  @Option(
+      names = "--keep-runs",
+      paramLabel = "N",
+      description =
+          "With --incremental: when more than N runs have been added since the last snapshot,"
+              + " fold them into one (as bin/backprop compact does) after this run commits"
+              + " (default: 0, never).")
+  int keepRuns;
 
   @Option(
       names = "--dedupe",
@@ -206,6 +216,7 @@ public final class JobCommand implements Callable<Integer> {
         .optModelStore(modelStore)
         .optResponses(responses)
         .optIncremental(incremental)
+        .optKeepRuns(keepRuns)
         .optDedupe(dedupe)
         .optRequireGpu(requireGpu)
         .optProgress(progress)

@@ -5,6 +5,7 @@ import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.ItemResult;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.jobs.formats.InputHash.Hashed;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.RequestLine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * A request file: each line one request of any task. Each item comes out as one line {@code {id,
  * index, line, account, task, status, error, <response field>, model, device, compute_ms,
- * truncated}}; {@code index} is the item's place in a batch body (null for a single body).
+ * truncated, input_hash}}; {@code index} is the item's place in a batch body (null for a single
+ * body).
  */
 public final class RequestLines implements LineFormat<RequestLine> {
   public static final List<String> KEY_COLUMNS = List.of("id", "index", "line", "account", "task");
@@ -27,14 +29,14 @@ public final class RequestLines implements LineFormat<RequestLine> {
   }
 
   @Override
-  public PendingRow<RequestLine> read(long line, String text, JobPlan plan) {
+  public PendingRow<Hashed<RequestLine>> read(long line, String text, JobPlan plan) {
     RequestLine request = RequestLine.read(line, text, plan.defaultAccount(), plan.fixedAccount());
-    return new PendingRow<>(request, request.items(plan));
+    return InputHash.attach(new PendingRow<>(request, request.items(plan)), plan);
   }
 
   @Override
-  public List<String> write(CompletedRow<RequestLine> row, JobPlan plan) {
-    RequestLine request = row.carrier();
+  public List<String> write(CompletedRow<Hashed<RequestLine>> row, JobPlan plan) {
+    RequestLine request = row.carrier().carrier();
     List<String> lines = new ArrayList<>(row.results().size());
     for (int index = 0; index < row.results().size(); index++) {
       ItemResult result = row.results().get(index);
@@ -48,7 +50,7 @@ public final class RequestLines implements LineFormat<RequestLine> {
       output.put("line", request.line());
       output.put("account", request.account());
       output.put("task", request.task() == null ? null : request.task().apiName());
-      ResultColumns.put(output, request.task(), result);
+      ResultColumns.put(output, request.task(), result, row.carrier().inputHash());
       lines.add(output.toString());
     }
     return lines;

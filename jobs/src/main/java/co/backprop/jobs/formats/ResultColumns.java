@@ -13,7 +13,8 @@ import org.apache.spark.sql.types.StructField;
 /**
  * The columns every result row gets, in order: {@code status, error}, the task's response field
  * ({@code vector}, {@code probabilities}, {@code answer} or {@code output}), {@code model, device,
- * compute_ms, truncated}. The one place that knows their names and types.
+ * compute_ms, truncated, input_hash} (see {@link InputHash}). The one place that knows their names
+ * and types.
  */
 public final class ResultColumns {
   public static final String STATUS = "status";
@@ -26,7 +27,15 @@ public final class ResultColumns {
   private ResultColumns() {}
 
   public static List<String> names(Task task) {
-    return List.of(STATUS, ERROR, task.responseField(), MODEL, DEVICE, COMPUTE_MS, TRUNCATED);
+    return List.of(
+        STATUS,
+        ERROR,
+        task.responseField(),
+        MODEL,
+        DEVICE,
+        COMPUTE_MS,
+        TRUNCATED,
+        InputHash.COLUMN);
   }
 
   public static List<StructField> fields(Task task) {
@@ -38,6 +47,7 @@ public final class ResultColumns {
     fields.add(DataTypes.createStructField(DEVICE, DataTypes.StringType, true));
     fields.add(DataTypes.createStructField(COMPUTE_MS, DataTypes.DoubleType, false));
     fields.add(DataTypes.createStructField(TRUNCATED, DataTypes.BooleanType, false));
+    fields.add(DataTypes.createStructField(InputHash.COLUMN, DataTypes.StringType, true));
     return fields;
   }
 
@@ -51,7 +61,7 @@ public final class ResultColumns {
   }
 
   /** The result's values in the order of {@link #fields}. */
-  public static Object[] values(ItemResult result) {
+  public static Object[] values(ItemResult result, String inputHash) {
     return new Object[] {
       result.status(),
       result.error(),
@@ -59,12 +69,13 @@ public final class ResultColumns {
       result.model(),
       result.device(),
       computeMs(result),
-      result.truncated()
+      result.truncated(),
+      inputHash
     };
   }
 
   /** Appends the result fields to a JSON object. */
-  public static void put(ObjectNode target, Task task, ItemResult result) {
+  public static void put(ObjectNode target, Task task, ItemResult result, String inputHash) {
     target.put(STATUS, result.status());
     target.put(ERROR, result.error());
     if (task != null) {
@@ -76,6 +87,7 @@ public final class ResultColumns {
     target.put(DEVICE, result.device());
     target.put(COMPUTE_MS, computeMs(result));
     target.put(TRUNCATED, result.truncated());
+    target.put(InputHash.COLUMN, inputHash);
   }
 
   /** Rounded to the microsecond as written, so usage summed from the written rows is exact. */

@@ -4,6 +4,7 @@ import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.jobs.formats.InputHash.Hashed;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,7 +22,11 @@ public final class TableLines implements LineFormat<TableLines.Line> {
   public record Line(long number, ObjectNode object, String raw) {}
 
   @Override
-  public PendingRow<Line> read(long number, String text, JobPlan plan) {
+  public PendingRow<Hashed<Line>> read(long number, String text, JobPlan plan) {
+    return InputHash.attach(readLine(number, text, plan), plan);
+  }
+
+  private static PendingRow<Line> readLine(long number, String text, JobPlan plan) {
     TableMapping mapping = plan.table();
     JsonNode json;
     try {
@@ -61,15 +66,15 @@ public final class TableLines implements LineFormat<TableLines.Line> {
   }
 
   @Override
-  public List<String> write(CompletedRow<Line> row, JobPlan plan) {
-    Line line = row.carrier();
+  public List<String> write(CompletedRow<Hashed<Line>> row, JobPlan plan) {
+    Line line = row.carrier().carrier();
     ObjectNode output = line.object();
     if (output == null) {
       output = Json.MAPPER.createObjectNode();
       output.put("_line", line.number());
       output.put("_raw", line.raw());
     }
-    ResultColumns.put(output, plan.table().task(), row.results().get(0));
+    ResultColumns.put(output, plan.table().task(), row.results().get(0), row.carrier().inputHash());
     return List.of(output.toString());
   }
 }

@@ -3,6 +3,8 @@ package co.backprop.jobs.formats;
 import co.backprop.contract.task.Json;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.jobs.formats.InputHash.Hashed;
+import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -41,19 +43,22 @@ public final class TableRows implements Serializable {
     return new StructType(fields.toArray(StructField[]::new));
   }
 
-  public PendingRow<Row> read(Row row, TableMapping mapping) {
-    return PendingRow.of(
-        row,
-        mapping.item(
-            column -> {
-              Integer index = columnIndex.get(column);
-              return index == null || row.isNullAt(index) ? null : toJson(row.get(index));
-            }));
+  public PendingRow<Hashed<Row>> read(Row row, JobPlan plan) {
+    TableMapping mapping = plan.table();
+    PendingRow<Row> pending =
+        PendingRow.of(
+            row,
+            mapping.item(
+                column -> {
+                  Integer index = columnIndex.get(column);
+                  return index == null || row.isNullAt(index) ? null : toJson(row.get(index));
+                }));
+    return InputHash.attach(pending, plan);
   }
 
-  public Row write(CompletedRow<Row> row) {
-    Row input = row.carrier();
-    Object[] results = ResultColumns.values(row.results().get(0));
+  public Row write(CompletedRow<Hashed<Row>> row) {
+    Row input = row.carrier().carrier();
+    Object[] results = ResultColumns.values(row.results().get(0), row.carrier().inputHash());
     Object[] values = new Object[input.size() + results.length];
     for (int i = 0; i < input.size(); i++) {
       values[i] = input.get(i);

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param fixedAccount whether request lines must be billed to {@code defaultAccount}
  * @param table how table rows become requests, or null for a request file
  * @param budget the compute the job may spend (an account's monthly limit), unlimited when null
+ * @param modelDigests the digest of each model's files ({@link
+ *     co.backprop.contract.model.ModelDigest}) by qualified name: part of every row's input hash
  */
 public record JobPlan(
     Map<String, ModelSpec> models,
@@ -29,13 +31,15 @@ public record JobPlan(
     String defaultAccount,
     boolean fixedAccount,
     TableMapping table,
-    ComputeBudget budget)
+    ComputeBudget budget,
+    Map<String, String> modelDigests)
     implements Serializable {
 
   public JobPlan {
     models = Map.copyOf(requireNonNull(models, "models is null"));
     knownModels = Map.copyOf(requireNonNull(knownModels, "knownModels is null"));
     budget = budget == null ? ComputeBudget.Unlimited.INSTANCE : budget;
+    modelDigests = Map.copyOf(requireNonNull(modelDigests, "modelDigests is null"));
     requireNonNull(runnerOptions, "runnerOptions is null");
     requireNonNull(batchPolicy, "batchPolicy is null");
     requireNonNull(defaultAccount, "defaultAccount is null");
@@ -44,6 +48,11 @@ public record JobPlan(
   /** The spec of a model this job resolved on the driver; null when the job does not know it. */
   public ModelSpec model(Task task, String name) {
     return models.get(task.apiName() + "/" + name);
+  }
+
+  /** The digest of a model's files, or empty when the job does not know the model. */
+  public String modelDigest(Task task, String name) {
+    return modelDigests.getOrDefault(task.apiName() + "/" + name, "");
   }
 
   public String unknownModelMessage(Task task, String name) {

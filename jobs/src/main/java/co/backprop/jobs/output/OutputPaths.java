@@ -61,6 +61,11 @@ public final class OutputPaths {
     return resultsPath().toString();
   }
 
+  /** An incremental run's index of the ids it processed (see {@link OutputLayout}). */
+  public String index() {
+    return new Path(root, OutputLayout.INDEX).toString();
+  }
+
   public String responses() {
     return new Path(root, "responses").toString();
   }

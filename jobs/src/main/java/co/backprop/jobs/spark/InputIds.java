@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -35,8 +36,12 @@ public final class InputIds {
   /** The input order: the line number of a JSON line, a sequence number of a table row. */
   public static final String ORDER = "__backprop_order";
 
-  private static final String TEXT = "__backprop_text";
-  private static final String DONE = "__backprop_done_id";
+  /** A JSON line's text. */
+  public static final String TEXT = "__backprop_text";
+
+  /** The row's {@link co.backprop.jobs.formats.InputHash}. */
+  public static final String HASH = "__backprop_hash";
+
   private static final int EXAMPLES = 10;
 
   /**
@@ -128,16 +133,11 @@ public final class InputIds {
         .drop(rank);
   }
 
-  /** The rows whose id is not among {@code doneIds} (a single column of ids). */
-  public static Dataset<Row> withoutDone(Dataset<Row> rows, Dataset<Row> doneIds) {
-    Dataset<Row> done = doneIds.toDF(DONE);
-    return rows.join(done, rows.col(ID).equalTo(done.col(DONE)), "left_anti");
-  }
-
   /**
-   * The ids of the rows, without nulls: what an incremental run replaces in the previous results.
+   * The rows with their input hash in {@link #HASH}, computed by {@code hash} from the given
+   * columns: what the models would see of each row, compared with the previous run's.
    */
-  public static Dataset<Row> ids(Dataset<Row> rows) {
-    return rows.select(ID).filter(col(ID).isNotNull()).distinct();
+  public static Dataset<Row> withHashes(Dataset<Row> rows, UserDefinedFunction hash, Column... of) {
+    return rows.withColumn(HASH, hash.apply(of));
   }
 }

@@ -2,6 +2,7 @@ package co.backprop.jobs.spark;
 
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.jobs.formats.InputHash.Hashed;
 import co.backprop.jobs.formats.LineFormat;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.RequestLine;
@@ -116,9 +117,9 @@ public final class JsonLinesStage {
     return numbered.mapPartitions(
         (Iterator<Tuple2<Long, String>> it) -> {
           JobPlan plan = runner.plan();
-          Iterator<PendingRow<C>> pending =
+          Iterator<PendingRow<Hashed<C>>> pending =
               Iterators.map(it, pair -> format.read(pair._1(), pair._2(), plan));
-          Iterator<CompletedRow<C>> completed = runner.run(pending);
+          Iterator<CompletedRow<Hashed<C>>> completed = runner.run(pending);
           return Iterators.flatten(completed, row -> format.write(row, plan));
         });
   }

@@ -1,13 +1,20 @@
 package co.backprop.jobs.spark;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * The input rows a run processes: all of them, or, when rows have ids ({@link InputIds}), with
- * repeated ids refused or reduced to their first row, and ids already done left out. A filtered
- * selection is persisted: it is counted, run, and its ids tell which previous results to keep.
+ * repeated ids refused or reduced to their first row, and rows done before with the same input hash
+ * left out. A filtered selection is persisted: it is counted, then run.
  */
 public final class Selection {
   private final Dataset<Row> rows;
@@ -16,18 +23,32 @@ public final class Selection {
   private final long duplicatesDropped;
   private final boolean filtered;
 
+  private final Changes changes;
+
+  /**
+   * Why the selected rows of an incremental run run: their id is new, or was done with another
+   * input hash (changed), or had error results (retried). Rows without an id count as new.
+   */
+  public record Changes(long added, long changed, long retried) {}
+
   private Selection(
-      Dataset<Row> rows, long inputRows, long selected, long duplicatesDropped, boolean filtered) {
+      Dataset<Row> rows,
+      long inputRows,
+      long selected,
+      long duplicatesDropped,
+      boolean filtered,
+      Changes changes) {
     this.rows = rows;
     this.inputRows = inputRows;
     this.selected = selected;
     this.duplicatesDropped = duplicatesDropped;
     this.filtered = filtered;
+    this.changes = changes;
   }
 
   /** Every input row. */
   public static Selection all(long inputRows, Dataset<Row> rows) {
-    return new Selection(rows, inputRows, inputRows, 0, false);
+    return new Selection(rows, inputRows, inputRows, 0, false, new Changes(inputRows, 0, 0));
   }
 
   public static Selection all(long inputRows) {
@@ -37,27 +58,60 @@ public final class Selection {
   /**
    * Checks the ids before any model runs.
    *
-   * @param rows input rows with {@link InputIds#ID} and {@link InputIds#ORDER}
+   * @param rows input rows with {@link InputIds#ID} and {@link InputIds#ORDER}, and {@link
+   *     InputIds#HASH} when there is a previous index
    * @param dedupe keep each repeated id's first row instead of refusing the input
-   * @param doneIds ids to leave out (an incremental run's previous ok results), or null
+   * @param previous the live runs' index ({@link RunIndexes#latest}), or null
    * @throws IllegalArgumentException listing repeated ids, unless {@code dedupe}
    */
   public static Selection of(
-      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> doneIds) {
+      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> previous) {
     InputIds.Duplicates duplicates = inputRows > 1 ? InputIds.duplicates(rows) : null;
     if (duplicates != null && !dedupe) {
       throw new IllegalArgumentException(duplicates.message());
     }
-    if (duplicates == null && doneIds == null) {
+    if (duplicates == null && previous == null) {
       return all(inputRows, rows);
     }
     Dataset<Row> selected = duplicates == null ? rows : InputIds.firstOccurrences(rows);
-    if (doneIds != null) {
-      selected = InputIds.withoutDone(selected, doneIds);
-    }
-    selected = selected.persist(StorageLevel.MEMORY_AND_DISK());
     long dropped = duplicates == null ? 0 : duplicates.extraRows();
-    return new Selection(selected, inputRows, selected.count(), dropped, true);
+    if (previous == null) {
+      selected = selected.persist(StorageLevel.MEMORY_AND_DISK());
+      long count = selected.count();
+      return new Selection(selected, inputRows, count, dropped, true, new Changes(count, 0, 0));
+    }
+    // A row runs unless its id was done (every result ok) with the same input hash.
+    Column known = col(RunIndexes.ID).isNotNull();
+    Column skip =
+        known.and(col(RunIndexes.OK)).and(col(RunIndexes.HASH).equalTo(col(InputIds.HASH)));
+    Dataset<Row> joined =
+        selected
+            .join(previous, selected.col(InputIds.ID).equalTo(previous.col(RunIndexes.ID)), "left")
+            .filter(not(skip))
+            .withColumn(
+                WHY,
+                when(not(known), "added").when(col(RunIndexes.OK), "changed").otherwise("retried"))
+            .drop(RunIndexes.ID, RunIndexes.HASH, RunIndexes.OK)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> counts = new HashMap<>();
+    joined
+        .groupBy(WHY)
+        .count()
+        .collectAsList()
+        .forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    Changes changes =
+        new Changes(
+            counts.getOrDefault("added", 0L),
+            counts.getOrDefault("changed", 0L),
+            counts.getOrDefault("retried", 0L));
+    long count = changes.added() + changes.changed() + changes.retried();
+    return new Selection(joined, inputRows, count, dropped, true, changes);
+  }
+
+  private static final String WHY = "__backprop_why";
+
+  public Changes changes() {
+    return changes;
   }
 
   /** The rows, or null for a JSON-lines input taken whole. */
@@ -86,14 +140,9 @@ public final class Selection {
     return duplicatesDropped;
   }
 
-  /** Rows left out because their id was done before. */
+  /** Rows left out because their id was done before with the same input hash. */
   public long skippedDone() {
     return inputRows - duplicatesDropped - selected;
-  }
-
-  /** The ids of the rows that run, one column without nulls. */
-  public Dataset<Row> processedIds() {
-    return InputIds.ids(rows);
   }
 
   /** Frees the persisted rows; call when the run is over. */

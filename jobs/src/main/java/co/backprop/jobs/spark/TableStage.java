@@ -2,12 +2,14 @@ package co.backprop.jobs.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.udf;
 
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.InvalidJobException;
 import co.backprop.contract.job.JobField;
 import co.backprop.engines.pipeline.CompletedRow;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.jobs.formats.InputHash.Hashed;
 import co.backprop.jobs.formats.ResultColumns;
 import co.backprop.jobs.formats.TableRows;
 import co.backprop.jobs.input.TableMapping;
@@ -20,6 +22,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -107,6 +111,24 @@ public final class TableStage {
     return input.withColumn(InputIds.ORDER, monotonically_increasing_id());
   }
 
+  /** The input's columns, quoted (a column may be named "a.b"). */
+  public Column[] inputColumns() {
+    return Arrays.stream(input.columns())
+        .map(name -> col("`" + name.replace("`", "``") + "`"))
+        .toArray(Column[]::new);
+  }
+
+  /**
+   * A function of the input columns as one struct ({@link #inputColumns}) giving the row's input
+   * hash, the one its results will record.
+   */
+  public UserDefinedFunction inputHash(PartitionRunner runner) {
+    TableRows tableRows = new TableRows(input.schema());
+    return udf(
+        (UDF1<Row, String>) row -> tableRows.read(row, runner.plan()).carrier().inputHash(),
+        DataTypes.StringType);
+  }
+
   /** The columns of the results: the input's, then the task's result columns. */
   public StructType outputSchema(TableMapping mapping) {
     return new TableRows(input.schema()).outputSchema(mapping);
@@ -130,19 +152,15 @@ public final class TableStage {
               .sortWithinPartitions(InputIds.ORDER);
     }
     // Back to the input's columns (quoted: a column may be named "a.b").
-    rows =
-        rows.select(
-            Arrays.stream(input.columns())
-                .map(name -> col("`" + name.replace("`", "``") + "`"))
-                .toArray(Column[]::new));
+    rows = rows.select(inputColumns());
     TableRows tableRows = new TableRows(input.schema());
     StructType outputSchema = tableRows.outputSchema(mapping);
     return rows.mapPartitions(
         (MapPartitionsFunction<Row, Row>)
             it -> {
-              Iterator<PendingRow<Row>> pending =
-                  Iterators.map(it, row -> tableRows.read(row, mapping));
-              Iterator<CompletedRow<Row>> completed = runner.run(pending);
+              Iterator<PendingRow<Hashed<Row>>> pending =
+                  Iterators.map(it, row -> tableRows.read(row, runner.plan()));
+              Iterator<CompletedRow<Hashed<Row>>> completed = runner.run(pending);
               return Iterators.map(completed, tableRows::write);
             },
         Encoders.row(outputSchema));
