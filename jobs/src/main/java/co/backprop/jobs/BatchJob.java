@@ -28,6 +28,7 @@ import co.backprop.jobs.input.FormatDetection;
 import co.backprop.jobs.input.JobPlan;
 import co.backprop.jobs.input.TableMapping;
 import co.backprop.jobs.output.Compaction;
+import co.backprop.jobs.output.DeltaResults;
 import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.output.RunVersions;
 import co.backprop.jobs.spark.GpuScheduling;
@@ -129,8 +130,16 @@ public final class BatchJob {
     requireFormats(format, outputFormat);
     TableMapping mapping = options.tableMode() ? tableMapping(options, catalog) : null;
     RunVersions runs = options.incremental() ? RunVersions.open(options.output(), hadoop) : null;
+    // Incremental Delta output: one table MERGEd into each night; file outputs: delta runs.
+    DeltaResults table =
+        runs != null && outputFormat == DataFormat.DELTA
+            ? new DeltaResults(spark, runs.output().resultsTable().toString(), idField())
+            : null;
     List<JobOutput.Run> live = runs == null ? List.of() : runs.live();
-    Dataset<Row> previous = live.isEmpty() ? null : RunIndexes.latest(spark, live);
+    Dataset<Row> previous =
+        table != null ? table.previous() : live.isEmpty() ? null : RunIndexes.latest(spark, live);
+    // A night's rows for a Delta table are staged as Parquet in its run folder, then merged.
+    DataFormat writeFormat = table != null ? DataFormat.PARQUET : outputFormat;
     OutputPaths paths =
         runs != null
             ? runs.next()
@@ -139,15 +148,21 @@ public final class BatchJob {
       JobAccumulators accumulators = new JobAccumulators(context());
       Written written =
           format == DataFormat.JSONL
-              ? runJsonLines(mapping, outputFormat, paths, accumulators, previous)
-              : runTable(format, mapping, outputFormat, paths, accumulators, runs, previous);
+              ? runJsonLines(mapping, writeFormat, paths, accumulators, previous)
+              : runTable(format, mapping, writeFormat, paths, accumulators, runs, table, previous);
       try {
         if (options.responses()) {
           writeResponses(outputFormat, paths);
         }
-        Tally tally = tally(outputFormat, paths, runs != null);
+        Tally tally = tally(writeFormat, paths, runs != null && table == null);
+        if (table != null && tally.ok() + tally.error() > 0) {
+          // The data's commit; the run's (its usage) follows. A crash in between bills nothing.
+          table.commit(spark.read().parquet(paths.results()), runs);
+        }
+        String results = table != null ? table.table() : paths.results();
         JobSummary summary =
-            summarise(started, format, outputFormat, paths, written, tally, accumulators, runs);
+            summarise(
+                started, format, outputFormat, paths, results, written, tally, accumulators, runs);
         if (runs != null) {
           runs.commit(RunCommit.Kind.DELTA, idField() == null ? "id" : idField());
           if (options.keepRuns() > 0 && deltaRunsSinceSnapshot(runs) > options.keepRuns()) {
@@ -206,10 +221,14 @@ public final class BatchJob {
               + format.apiName()
               + "; to enrich a table name the {task} and {map} its fields to columns");
     }
-    if (options.incremental() && format == DataFormat.JSONL && outputFormat != DataFormat.JSONL) {
+    if (options.incremental()
+        && format == DataFormat.JSONL
+        && outputFormat != DataFormat.JSONL
+        && outputFormat != DataFormat.DELTA) {
       throw new IllegalArgumentException(
-          "--incremental: JSON-lines input keeps its results as JSON lines (a schema inferred"
-              + " from each night's rows could differ between runs); drop --output-format");
+          "--incremental: JSON-lines input keeps its results as JSON lines or in a Delta table"
+              + " (Parquet or ORC files inferred from each night's rows could differ between"
+              + " runs); use --output-format jsonl or delta");
     }
   }
 
@@ -255,12 +274,18 @@ public final class BatchJob {
       OutputPaths paths,
       JobAccumulators accumulators,
       RunVersions runs,
+      DeltaResults table,
       Dataset<Row> previous) {
     TableStage stage = new TableStage(spark, format, options.input());
     stage.check(mapping);
     if (previous != null) {
-      RunIndexes.requireSameColumns(
-          spark, runs.output(), outputFormat, stage.outputSchema(mapping));
+      if (table != null) {
+        RunIndexes.requireSameColumns(
+            spark, table.table(), DataFormat.DELTA, stage.outputSchema(mapping));
+      } else {
+        RunIndexes.requireSameColumns(
+            spark, runs.output(), outputFormat, stage.outputSchema(mapping));
+      }
     }
     PartitionRunner runner = runner(plan(mapping), accumulators);
     Dataset<Row> numbered = stage.numbered();
@@ -511,6 +536,7 @@ public final class BatchJob {
       DataFormat format,
       DataFormat outputFormat,
       OutputPaths paths,
+      String results,
       Written written,
       Tally tally,
       JobAccumulators accumulators,
@@ -523,7 +549,7 @@ public final class BatchJob {
           new JobSummary(
               options.input(),
               options.output(),
-              paths.results(),
+              results,
               paths.usage(),
               options.tableMode() ? options.task().apiName() : "request-file",
               format.name().toLowerCase(),
@@ -545,7 +571,8 @@ public final class BatchJob {
               selection.changes().added(),
               selection.changes().changed(),
               selection.changes().retried(),
-              idField());
+              idField(),
+              java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0);
       paths.writeSummary(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
       return summary;
     } catch (JsonProcessingException e) {

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param changed rows run because their input hash changed (--incremental)
  * @param retried rows run because their id had error results (--incremental)
  * @param idField the result field or column holding each row's id
+ * @param runSeconds wall time of the whole run after Spark started: reading, deciding what to run,
+ *     inference, tally and commit
  */
 public record JobSummary(
     String input,
@@ -48,7 +50,8 @@ public record JobSummary(
     @JsonProperty("new") long added,
     long changed,
     long retried,
-    @JsonProperty("id_field") String idField) {
+    @JsonProperty("id_field") String idField,
+    @JsonProperty("run_seconds") double runSeconds) {
 
   public void print(PrintStream out) {
     out.printf(

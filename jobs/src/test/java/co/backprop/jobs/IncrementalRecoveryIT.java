@@ -76,9 +76,11 @@ class IncrementalRecoveryIT {
   }
 
   private void finish(String name, ProcessBuilder builder) throws Exception {
+    long start = System.nanoTime();
     Process process = builder.start();
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(name + " finished").isTrue();
     assertThat(process.exitValue()).as(Files.readString(work.resolve(name + ".err"))).isZero();
+    System.out.printf("%s: %.1f s%n", name, (System.nanoTime() - start) / 1e9);
   }
 
   private static JsonNode summary(Path run) throws IOException {
@@ -94,66 +96,86 @@ class IncrementalRecoveryIT {
         .orElseThrow(() -> new AssertionError("no committed run " + version + " in " + output));
   }
 
-  /** The current rows of the output, through the one reader. */
-  private static List<JsonNode> current(Path output) {
-    return JobOutput.at(output.toString(), new Configuration()).resultLines().stream()
+  /** The current rows of an output as `bin/backprop results` prints them. */
+  private List<JsonNode> results(String name, Path output) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(REPO.resolve("bin/backprop").toString(), "results", output.toString())
+            .redirectOutput(work.resolve(name + ".out").toFile())
+            .redirectError(work.resolve(name + ".err").toFile());
+    builder.environment().put("BACKPROP_NO_BUILD", "1");
+    finish(name, builder);
+    return Files.readAllLines(work.resolve(name + ".out")).stream()
+        .filter(line -> !line.isBlank())
         .map(JobTestSupport::json)
         .toList();
   }
 
   @Test
-  void aRunKilledMidWayThenRunAgainEqualsACleanRunBilledOnce() throws Exception {
-    Path output = work.resolve("nightly");
-    finish(
-        "night1",
-        backprop("night1", input("night1.jsonl", 400), output, "--incremental", "--no-progress"));
-    assertThat(summary(committed(output, 1)).get("ok").asLong()).isEqualTo(400);
-
-    // Night 2 dies mid-way, some of its 24 write tasks done: SIGKILL to the launcher JVM (local
-    // Spark runs inside it).
-    Path night2 = input("night2.jsonl", 3600);
-    Process doomed = backprop("killed", night2, output, "--incremental", "--no-progress").start();
-    long tasksWhenKilled = waitForCommittedTasks(output, 3, doomed);
-    doomed.destroyForcibly();
-    doomed.waitFor(1, TimeUnit.MINUTES);
-    assertThat(tasksWhenKilled).as("write tasks committed when killed").isBetween(3L, 20L);
-    assertThat(JobOutput.at(output.toString(), new Configuration()).committedRuns())
-        .extracting(JobOutput.Run::version)
-        .containsExactly(1);
-    assertThat(current(output)).as("the previous state stays readable").hasSize(400);
-
-    finish("rerun", backprop("rerun", night2, output, "--incremental", "--no-progress"));
-    JsonNode rerun = summary(committed(output, 2));
-    assertThat(rerun.get("skipped_done").asLong()).isEqualTo(400);
-    assertThat(rerun.get("new").asLong()).isEqualTo(3200);
-    assertThat(rerun.get("ok").asLong()).isEqualTo(3200);
-    assertThat(readJsonLines(committed(output, 2).resolve("results").toString()))
-        .as("the night wrote only what it ran")
-        .hasSize(3200);
-
+  void aRunKilledMidWayThenRunAgainEqualsACleanRunBilledOnceForFilesAndForDelta() throws Exception {
+    Path night2 = input("night2.jsonl", 1200);
     Path clean = work.resolve("clean");
     finish("clean", backprop("clean", night2, clean, "--no-progress"));
-    Map<String, JsonNode> incremental = byId(current(output));
     Map<String, JsonNode> reference = byId(readJsonLines(clean.resolve("results").toString()));
-    assertThat(incremental.keySet()).isEqualTo(reference.keySet()).hasSize(3600);
-    for (String id : reference.keySet()) {
-      assertThat(incremental.get(id).get("status").asText()).isEqualTo("ok");
-      assertThat(incremental.get(id).get("input_hash"))
-          .isEqualTo(reference.get(id).get("input_hash"));
-      float[] want = vector(reference.get(id));
-      float[] got = vector(incremental.get(id));
-      for (int i = 0; i < want.length; i++) {
-        assertThat(got[i]).as(id).isCloseTo(want[i], within(1e-5f));
+    assertThat(reference).hasSize(1200);
+    long cleanRequests = requests(summary(clean));
+
+    for (String layout : List.of("jsonl", "delta")) {
+      Path output = work.resolve("nightly-" + layout);
+      String[] args = {"--incremental", "--no-progress", "--output-format", layout};
+      finish(
+          layout + "-night1",
+          backprop(layout + "-night1", input("night1.jsonl", 200), output, args));
+      assertThat(summary(committed(output, 1)).get("ok").asLong()).isEqualTo(200);
+
+      // Night 2 dies mid-way, some of its 24 write tasks done: SIGKILL to the launcher JVM (local
+      // Spark runs inside it).
+      Process doomed = backprop(layout + "-killed", night2, output, args).start();
+      long tasksWhenKilled = waitForCommittedTasks(output, 3, doomed);
+      doomed.destroyForcibly();
+      doomed.waitFor(1, TimeUnit.MINUTES);
+      assertThat(tasksWhenKilled)
+          .as(layout + ": write tasks committed when killed")
+          .isBetween(3L, 20L);
+      assertThat(JobOutput.at(output.toString(), new Configuration()).committedRuns())
+          .extracting(JobOutput.Run::version)
+          .containsExactly(1);
+      if (layout.equals("jsonl")) {
+        assertThat(JobOutput.at(output.toString(), new Configuration()).resultLines())
+            .as("the previous state stays readable")
+            .hasSize(200);
       }
+
+      finish(layout + "-rerun", backprop(layout + "-rerun", night2, output, args));
+      JsonNode rerun = summary(committed(output, 2));
+      assertThat(rerun.get("skipped_done").asLong()).isEqualTo(200);
+      assertThat(rerun.get("new").asLong()).isEqualTo(1000);
+      assertThat(rerun.get("ok").asLong()).isEqualTo(1000);
+      if (layout.equals("delta")) {
+        assertThat(rerun.get("results_path").asText()).endsWith("nightly-delta/results");
+      }
+
+      Map<String, JsonNode> current = byId(results(layout + "-current", output));
+      assertThat(current.keySet()).as(layout).isEqualTo(reference.keySet());
+      for (String id : reference.keySet()) {
+        assertThat(current.get(id).get("status").asText()).isEqualTo("ok");
+        assertThat(current.get(id).get("input_hash"))
+            .isEqualTo(reference.get(id).get("input_hash"));
+        float[] want = vector(reference.get(id));
+        float[] got = vector(current.get(id));
+        for (int i = 0; i < want.length; i++) {
+          assertThat(got[i]).as(layout + " " + id).isCloseTo(want[i], within(1e-5f));
+        }
+      }
+      long billed = requests(summary(committed(output, 1))) + requests(rerun);
+      assertThat(billed).as(layout).isEqualTo(cleanRequests).isEqualTo(1200);
     }
-    long billed = requests(summary(committed(output, 1))) + requests(rerun);
-    assertThat(billed).isEqualTo(requests(summary(clean))).isEqualTo(3600);
   }
 
   /**
    * Waits until at least {@code tasks} of the version-2 run's write tasks have committed their
-   * output (Hadoop's committer moves each into {@code results/_temporary/0/task_*}); returns how
-   * many had then.
+   * output (Hadoop's committer moves each into {@code results/_temporary/0/task_*}, or {@code
+   * _staging/} when JSON lines are converted to Parquet for a Delta table); returns how many had
+   * then.
    */
   private static long waitForCommittedTasks(Path output, int tasks, Process process)
       throws Exception {
@@ -164,7 +186,11 @@ class IncrementalRecoveryIT {
         committed =
             children
                 .filter(p -> p.getFileName().toString().startsWith("v0002-"))
-                .map(p -> p.resolve("results/_temporary/0"))
+                .flatMap(
+                    p ->
+                        java.util.stream.Stream.of(
+                            p.resolve("results/_temporary/0"), p.resolve("_staging/_temporary/0")))
+                .filter(Files::isDirectory)
                 .findFirst()
                 .orElse(null);
       }

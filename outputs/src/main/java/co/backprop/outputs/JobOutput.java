@@ -110,7 +110,7 @@ public final class JobOutput {
 
   /**
    * The folders in the output that look like runs (committed or not) by name; anything else but the
-   * log goes to {@code others}.
+   * log and a Delta results table goes to {@code others}.
    */
   public List<Path> runFolders(List<String> others) {
     List<Path> folders = new ArrayList<>();
@@ -118,7 +118,8 @@ public final class JobOutput {
       String name = child.getPath().getName();
       if (OutputLayout.runVersion(name).isPresent()) {
         folders.add(child.getPath());
-      } else if (!name.equals(OutputLayout.LOG)) {
+      } else if (!name.equals(OutputLayout.LOG)
+          && !(name.equals(OutputLayout.RESULTS) && deltaTable())) {
         others.add(name);
       }
     }
@@ -195,9 +196,26 @@ public final class JobOutput {
   }
 
   /**
-   * The format of the current results: the first live run's that wrote any (JSON lines if none).
+   * The Delta Lake table holding the current results ({@code results/} with a {@code _delta_log/}),
+   * of a one-off job or of every run of an incremental one.
+   */
+  public Path resultsTable() {
+    return new Path(root, OutputLayout.RESULTS);
+  }
+
+  /** Whether the results are a Delta Lake table ({@link #resultsTable}). */
+  public boolean deltaTable() {
+    return exists(new Path(resultsTable(), "_delta_log"));
+  }
+
+  /**
+   * The format of the current results: Delta when they are a table, else the first live run's that
+   * wrote any (JSON lines if none).
    */
   public DataFormat currentFormat() {
+    if (deltaTable()) {
+      return DataFormat.DELTA;
+    }
     List<Path> folders = oneOff() ? List.of(root) : liveRuns().stream().map(Run::folder).toList();
     for (Path folder : folders) {
       Optional<DataFormat> format = resultsFormat(folder);
@@ -290,6 +308,18 @@ public final class JobOutput {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     copyResultLines(bytes);
     return bytes.toString(StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).toList();
+  }
+
+  /**
+   * The field or column holding the current rows' ids: the newest committed run's, or a one-off
+   * job's from its summary ({@code id} when it names none).
+   */
+  public String idField() {
+    if (!oneOff()) {
+      List<Run> committed = committedRuns();
+      return committed.isEmpty() ? "id" : committed.get(committed.size() - 1).idField();
+    }
+    return oneOffIdField();
   }
 
   /** A one-off job's id field, from its summary (request files: {@code id}). */

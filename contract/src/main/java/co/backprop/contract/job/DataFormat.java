@@ -15,7 +15,11 @@ public enum DataFormat {
   JSONL("json", ".jsonl", ".json", ".ndjson"),
   PARQUET("parquet", ".parquet"),
   CSV("csv", ".csv"),
-  ORC("orc", ".orc");
+  ORC("orc", ".orc"),
+  /**
+   * A Delta Lake table: a folder with {@code _delta_log/}, read and written through delta-spark.
+   */
+  DELTA("delta");
 
   private static final String[] COMPRESSION = {
     ".gz", ".bz2", ".zst", ".snappy", ".lz4", ".deflate"

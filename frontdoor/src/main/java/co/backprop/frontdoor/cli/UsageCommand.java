@@ -27,8 +27,8 @@ final class UsageCommand {
     @Parameters(
         paramLabel = "OUTPUT",
         description =
-            "The job's output folder, local or s3a:// (summary.json, or v0001/... runs of"
-                + " --incremental).")
+            "The job's output folder, local or s3a:// (summary.json, or the committed runs of"
+                + " --incremental in _log/).")
     String output;
 
     @Mixin StoreOptions location;

@@ -32,8 +32,8 @@ public final class UsageImport {
     if (summaries.isEmpty()) {
       throw new IllegalArgumentException(
           output
-              + " holds no summary.json and no committed run (v0001/, ...): it is not the output of"
-              + " a finished job");
+              + " holds no summary.json and no committed run (_log/v0001.json, ...): it is not the"
+              + " output of a finished job");
     }
     List<Imported> imported = new ArrayList<>();
     for (Path summary : summaries) {

@@ -7,7 +7,6 @@ import co.backprop.jobs.spark.CurrentRows;
 import co.backprop.jobs.spark.RunIndexes;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.outputs.JobOutput;
-import co.backprop.outputs.OutputLayout;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,18 +83,14 @@ public final class ResultsCommand implements Callable<Integer> {
     try {
       DataFormat format = job.currentFormat();
       Dataset<Row> rows;
-      String idField;
-      if (job.oneOff()) {
-        String results = new org.apache.hadoop.fs.Path(job.root(), OutputLayout.RESULTS).toString();
-        rows = spark.read().format(format.sparkSource()).load(results);
-        idField = "id";
+      if (job.oneOff() || job.deltaTable()) {
+        // A one-off job's results, or the Delta table every incremental run merged into.
+        rows = spark.read().format(format.sparkSource()).load(job.resultsTable().toString());
       } else {
-        List<JobOutput.Run> live = job.liveRuns();
-        rows = CurrentRows.of(spark, job, RunIndexes.latest(spark, live), format);
-        idField = live.get(live.size() - 1).idField();
+        rows = CurrentRows.of(spark, job, RunIndexes.latest(spark, job.liveRuns()), format);
       }
       if (only != null) {
-        rows = rows.filter(col("`" + idField + "`").cast("string").isin(only.toArray()));
+        rows = rows.filter(col("`" + job.idField() + "`").cast("string").isin(only.toArray()));
       }
       Iterator<String> lines = rows.toJSON().toLocalIterator();
       while (lines.hasNext()) {

@@ -16,8 +16,8 @@ public final class FormatDetection {
   private FormatDetection() {}
 
   /**
-   * The format of a file from its extension, or of a folder from its first data file (e.g. a Spark
-   * output folder of part files).
+   * The format of a file from its extension, or of a folder: a Delta table when it has a {@code
+   * _delta_log/}, else from its first data file (e.g. a Spark output folder of part files).
    */
   public static DataFormat detect(String input, Configuration hadoop) {
     try {
@@ -31,6 +31,9 @@ public final class FormatDetection {
       }
       if (!status.isDirectory()) {
         return fromFileName(path.getName(), input);
+      }
+      if (fs.exists(new Path(path, "_delta_log"))) {
+        return DataFormat.DELTA;
       }
       for (FileStatus child : fs.listStatus(path)) {
         String name = child.getPath().getName();

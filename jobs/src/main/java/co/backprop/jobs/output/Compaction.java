@@ -14,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Folds the live runs of an incremental output into one snapshot run: every current row and a full
  * index, committed like any run (so it fails cleanly against a concurrent run), after which the
- * folded runs' results and indexes are freed and their usage and summaries stay.
+ * folded runs' results and indexes are freed and their usage and summaries stay. A Delta table is
+ * one table already: its compaction is Delta's OPTIMIZE.
  */
 public final class Compaction {
   /** What a compaction did: the snapshot's run name and how many runs it folded (0: nothing). */
@@ -34,6 +35,13 @@ public final class Compaction {
       return new Result(live.get(0).name(), 0);
     }
     JobOutput output = runs.output();
+    if (output.deltaTable()) {
+      // Delta keeps one table: compaction is its OPTIMIZE (small files of many nights into few).
+      io.delta.tables.DeltaTable.forPath(spark, output.resultsTable().toString())
+          .optimize()
+          .executeCompaction();
+      return new Result("results (Delta OPTIMIZE)", live.size());
+    }
     DataFormat format = output.currentFormat();
     Dataset<Row> latest = RunIndexes.latest(spark, live);
     Dataset<Row> rows = CurrentRows.of(spark, output, latest, format);

@@ -58,6 +58,10 @@ public final class JobReport {
     }
   }
 
+  private static String count(JsonNode summary, String field) {
+    return String.valueOf(summary.path(field).asLong());
+  }
+
   private static ArrayNode firstErrors(SparkSession spark, JsonNode summary) {
     ArrayNode rows = Json.MAPPER.createArrayNode();
     if (summary.path("error").asLong() == 0) {
@@ -127,6 +131,17 @@ public final class JobReport {
         String.format(Locale.ROOT, "%.1f", summary.path("inference_seconds").asDouble()));
     figure(page, "devices", "devices", join(summary.path("devices")));
     page.append("</div>");
+    if (summary.hasNonNull("run") && !summary.path("run").asText().isEmpty()) {
+      // An incremental run: why its rows ran, and what it skipped.
+      page.append("<h2>Incremental run ")
+          .append(escape(summary.path("run").asText()))
+          .append("</h2><div class=\"figures\">");
+      figure(page, "skipped", "skipped (done, unchanged)", count(summary, "skipped_done"));
+      figure(page, "new", "new", count(summary, "new"));
+      figure(page, "changed", "changed (input hash)", count(summary, "changed"));
+      figure(page, "retried", "retried (had errors)", count(summary, "retried"));
+      page.append("</div>");
+    }
     page.append("<h2>Model loads</h2><ul id=\"model-loads\">");
     summary
         .path("model_loads")

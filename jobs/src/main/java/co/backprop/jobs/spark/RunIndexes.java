@@ -111,20 +111,28 @@ public final class RunIndexes {
       if (output.resultParts(live.get(i).folder()).isEmpty()) {
         continue;
       }
-      String results =
-          new org.apache.hadoop.fs.Path(live.get(i).folder(), OutputLayout.RESULTS).toString();
-      StructType previous = spark.read().format(format.sparkSource()).load(results).schema();
-      if (!columns(previous).equals(columns(next))) {
-        throw new IllegalArgumentException(
-            "--incremental: this run's result columns "
-                + columns(next)
-                + " differ from those of the current results in "
-                + results
-                + " "
-                + columns(previous)
-                + "; the input's columns changed, so start a new output folder");
-      }
+      requireSameColumns(
+          spark,
+          new org.apache.hadoop.fs.Path(live.get(i).folder(), OutputLayout.RESULTS).toString(),
+          format,
+          next);
       return;
+    }
+  }
+
+  /** The same check against the results at {@code results} (a Delta table, a run's files). */
+  public static void requireSameColumns(
+      SparkSession spark, String results, DataFormat format, StructType next) {
+    StructType previous = spark.read().format(format.sparkSource()).load(results).schema();
+    if (!columns(previous).equals(columns(next))) {
+      throw new IllegalArgumentException(
+          "--incremental: this run's result columns "
+              + columns(next)
+              + " differ from those of the current results in "
+              + results
+              + " "
+              + columns(previous)
+              + "; the input's columns changed, so start a new output folder");
     }
   }
 

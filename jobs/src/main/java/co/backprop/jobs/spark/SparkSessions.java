@@ -29,7 +29,17 @@ public final class SparkSessions {
     if (conf.get("spark.master").startsWith("local")) {
       // Running tasks report rows done in heartbeats: beat often enough for a live progress line.
       conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
+      // Delta rebuilds a table's state in 50 tasks by default: seconds of overhead on one machine.
+      conf.setIfMissing(
+          "spark.databricks.delta.snapshotPartitions",
+          String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
+    // Delta Lake tables (inputs, outputs, MERGE); new tables mark replaced rows in deletion vectors
+    // instead of rewriting every file a nightly MERGE touches.
+    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    conf.setIfMissing(
+        "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    conf.setIfMissing("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true");
     settings.forEach(conf::set);
     GpuScheduling.requireClusterMaster(conf);
     return SparkSession.builder().config(conf).getOrCreate();
