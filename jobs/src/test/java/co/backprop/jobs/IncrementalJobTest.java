@@ -174,6 +174,15 @@ class IncrementalJobTest {
         .as("usage is the billing record and stays")
         .isTrue();
     assertThat(run(table(day2File, output).optIncremental(true).build()).results()).isZero();
+
+    // --keep-runs 1: the second night after the snapshot folds both into a new one.
+    JobOptions keepOne = table(day2File, output).optIncremental(true).optKeepRuns(1).build();
+    assertThat(run(keepOne).run()).isEqualTo("v0007");
+    assertThat(JobOutput.at(output.toString(), new Configuration()).liveRuns())
+        .extracting(JobOutput.Run::version, JobOutput.Run::kind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(8, RunCommit.Kind.SNAPSHOT));
+    assertThat(current(output)).isEqualTo(before);
   }
 
   @Test
