@@ -180,8 +180,7 @@ class IncrementalJobTest {
     assertThat(run(keepOne).run()).isEqualTo("v0007");
     assertThat(JobOutput.at(output.toString(), new Configuration()).liveRuns())
         .extracting(JobOutput.Run::version, JobOutput.Run::kind)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(8, RunCommit.Kind.SNAPSHOT));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(8, RunCommit.Kind.SNAPSHOT));
     assertThat(current(output)).isEqualTo(before);
   }
 
