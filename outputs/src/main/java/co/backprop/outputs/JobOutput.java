@@ -282,7 +282,10 @@ public final class JobOutput {
     Set<String> replaced = new HashSet<>();
     for (int i = live.size() - 1; i >= 0; i--) {
       newer.add(0, Set.copyOf(replaced));
-      replaced.addAll(indexIds(live.get(i)));
+      if (i > 0) { // nothing is older than the oldest live run: its index (a snapshot's is full) is
+        // not read
+        replaced.addAll(indexIds(live.get(i)));
+      }
     }
     for (int i = 0; i < live.size(); i++) {
       Run run = live.get(i);
