@@ -6,9 +6,12 @@ import co.backprop.engines.pipeline.ItemResult;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The columns every result row gets, in order: {@code status, error}, the task's response field
@@ -51,6 +54,32 @@ public final class ResultColumns {
     return fields;
   }
 
+  /**
+   * The struct a SQL function call returns: {@code status, error}, the task's response field,
+   * {@code model, compute_ms, truncated}.
+   */
+  public static StructType callStruct(Task task) {
+    return DataTypes.createStructType(
+        List.of(
+            DataTypes.createStructField(STATUS, DataTypes.StringType, false),
+            DataTypes.createStructField(ERROR, DataTypes.StringType, true),
+            DataTypes.createStructField(task.responseField(), responseType(task), true),
+            DataTypes.createStructField(MODEL, DataTypes.StringType, true),
+            DataTypes.createStructField(COMPUTE_MS, DataTypes.DoubleType, false),
+            DataTypes.createStructField(TRUNCATED, DataTypes.BooleanType, false)));
+  }
+
+  /** The values of {@link #callStruct} for one result. */
+  public static Row callValues(ItemResult result) {
+    return RowFactory.create(
+        result.status(),
+        result.error(),
+        sparkValue(result.output()),
+        result.model(),
+        computeMs(result),
+        result.truncated());
+  }
+
   private static DataType responseType(Task task) {
     return switch (task) {
       case TEXT_VECTORISATION -> DataTypes.createArrayType(DataTypes.FloatType, false);
@@ -91,7 +120,7 @@ public final class ResultColumns {
   }
 
   /** Rounded to the microsecond as written, so usage summed from the written rows is exact. */
-  private static double computeMs(ItemResult result) {
+  public static double computeMs(ItemResult result) {
     return Math.round(result.computeMs() * 1000) / 1000.0;
   }
 

@@ -68,7 +68,7 @@ public final class TableRows implements Serializable {
   }
 
   /** A Spark value as JSON, so table rows are validated by the API's body parser. */
-  static JsonNode toJson(Object value) {
+  public static JsonNode toJson(Object value) {
     if (value == null) {
       return Json.MAPPER.nullNode();
     }

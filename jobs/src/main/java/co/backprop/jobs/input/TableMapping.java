@@ -67,6 +67,11 @@ public final class TableMapping implements Serializable {
 
   /** The field whose column must exist: the task's text, question or image. */
   public String primaryField() {
+    return primaryField(task);
+  }
+
+  /** The field of a task's body that holds its input: text, question or image. */
+  public static String primaryField(Task task) {
     return switch (task) {
       case QA -> "question";
       case IMAGE_CLASSIFICATION -> "image";
@@ -95,19 +100,32 @@ public final class TableMapping implements Serializable {
         return PendingItem.invalid(task, model, "id (column '" + idColumn + "'): is required");
       }
     }
+    return single(task, model, body, this::withColumn);
+  }
+
+  /**
+   * One single request of {@code task} from a body, validated by the API's parser: a bad body, a
+   * batch body or an unreadable value is the item's error (worded by {@code describe} for field
+   * errors), never an exception.
+   */
+  public static PendingItem single(
+      Task task,
+      String model,
+      ObjectNode body,
+      Function<InvalidRequestException, String> describe) {
     try {
       TaskBody parsed = TaskBodyParser.parse(task, body);
       if (parsed.batch()) {
         throw new InvalidRequestException(
-            primaryField(),
+            primaryField(task),
             "must be a string but got a list (a table row is one request; use a request file for"
                 + " batch bodies)");
       }
       return parsed.items().get(0).isValid()
           ? PendingItem.valid(task, model, parsed.items().get(0).request())
-          : PendingItem.invalid(task, model, withColumn(parsed.items().get(0).error()));
+          : PendingItem.invalid(task, model, describe.apply(parsed.items().get(0).error()));
     } catch (InvalidRequestException e) {
-      return PendingItem.invalid(task, model, withColumn(e));
+      return PendingItem.invalid(task, model, describe.apply(e));
     } catch (RuntimeException e) {
       // A value no field expected (a struct, a binary): the row's error, not the job's.
       return PendingItem.invalid(task, model, "the row could not be read: " + e.getMessage());

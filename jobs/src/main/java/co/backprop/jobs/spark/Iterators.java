@@ -8,10 +8,10 @@ import java.util.function.Function;
 import scala.Tuple2;
 
 /** Lazy iterator steps for partition functions: a partition is never held in memory whole. */
-final class Iterators {
+public final class Iterators {
   private Iterators() {}
 
-  static <A, B> Iterator<B> map(Iterator<A> in, Function<A, B> f) {
+  public static <A, B> Iterator<B> map(Iterator<A> in, Function<A, B> f) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

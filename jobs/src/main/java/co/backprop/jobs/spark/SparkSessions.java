@@ -35,8 +35,10 @@ public final class SparkSessions {
           String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
     // Delta Lake tables (inputs, outputs, MERGE); new tables mark replaced rows in deletion vectors
-    // instead of rewriting every file a nightly MERGE touches.
-    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
+    // instead of rewriting every file a nightly MERGE touches. The Backprop SQL functions.
+    conf.setIfMissing(
+        "spark.sql.extensions",
+        "io.delta.sql.DeltaSparkSessionExtension,co.backprop.spark.BackpropExtensions");
     conf.setIfMissing(
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.setIfMissing("spark.databricks.delta.properties.defaults.enableDeletionVectors", "true");
