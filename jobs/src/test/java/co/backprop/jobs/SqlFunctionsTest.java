@@ -3,9 +3,13 @@ package co.backprop.jobs;
 import static co.backprop.jobs.JobTestSupport.readJsonLines;
 import static co.backprop.jobs.JobTestSupport.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import co.backprop.contract.task.Json;
+import co.backprop.jobs.usage.UsageTally.Usage;
+import co.backprop.spark.Backprop;
+import co.backprop.spark.BackpropTransformer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -23,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -276,6 +283,198 @@ class SqlFunctionsTest {
     assertThat(sql.get(1).get("wrong_type").get("error").asText())
         .startsWith("text: must be a string");
     assertThat(sql.get(3).get("wrong_type").get("error").asText()).startsWith("text: is required");
+  }
+
+  private static final String CLASSIFY = "backprop_classify(text, array('phone', 'furniture'))";
+
+  @Test
+  void callsInWhereGroupByAndJoinsRunOncePerRowInBatches() {
+    Map<Integer, JsonNode> projected = byId(spark.sql("SELECT id, " + CLASSIFY + " AS c FROM t"));
+    List<Integer> phones = new ArrayList<>();
+    Map<Integer, String> best = new HashMap<>();
+    projected.forEach(
+        (id, row) -> {
+          JsonNode probabilities = row.get("c").get("probabilities");
+          if (row.get("c").get("status").asText().equals("ok")) {
+            String top =
+                probabilities.get("phone").asDouble() > probabilities.get("furniture").asDouble()
+                    ? "phone"
+                    : "furniture";
+            best.put(id, top);
+            if (top.equals("phone")) {
+              phones.add(id);
+            }
+          }
+        });
+    assertThat(best).containsEntry(1, "phone").containsEntry(2, "furniture").hasSize(3);
+
+    // WHERE
+    Dataset<Row> filtered =
+        spark.sql("SELECT id FROM t WHERE " + CLASSIFY + ".probabilities['phone'] > 0.5");
+    assertThat(filtered.collectAsList())
+        .extracting(r -> r.getInt(0))
+        .containsExactlyInAnyOrderElementsOf(phones);
+    assertThat(filtered.queryExecution().executedPlan().toString())
+        .contains("BatchInference [backprop_classify(");
+
+    // GROUP BY a call's field, counting each group once.
+    List<Usage> before = Backprop.usage(spark);
+    Map<String, Long> groups = new HashMap<>();
+    spark
+        .sql("SELECT " + CLASSIFY + ".status AS status, count(*) AS n FROM t GROUP BY 1")
+        .collectAsList()
+        .forEach(r -> groups.put(r.getString(0), r.getLong(1)));
+    assertThat(groups).containsEntry("ok", 3L).containsEntry("error", 2L);
+    // The call in SELECT and GROUP BY ran once per row: three ok calls billed.
+    assertThat(requests(Backprop.usage(spark)) - requests(before)).isEqualTo(3);
+
+    // A join on a call's result: each ok row joins the kind it is most likely.
+    spark
+        .createDataFrame(
+            List.of(
+                org.apache.spark.sql.RowFactory.create("phone"),
+                org.apache.spark.sql.RowFactory.create("furniture")),
+            new org.apache.spark.sql.types.StructType().add("kind", "string"))
+        .createOrReplaceTempView("kinds");
+    Map<Integer, String> joined = new HashMap<>();
+    spark
+        .sql(
+            "SELECT t.id, k.kind FROM t JOIN kinds k ON "
+                + CLASSIFY.replace("text", "t.text")
+                + ".probabilities[k.kind] > 0.5")
+        .collectAsList()
+        .forEach(r -> assertThat(joined.put(r.getInt(0), r.getString(1))).isNull());
+    assertThat(joined).isEqualTo(best);
+
+    // A call over another call's output: stacked operators, innermost first.
+    Map<Integer, JsonNode> nested =
+        byId(
+            spark.sql(
+                "SELECT id, backprop_vectorise(backprop_summarise(text).output) AS v,"
+                    + " backprop_summarise(text).output AS s FROM t WHERE id = 1"));
+    Map<Integer, JsonNode> direct =
+        byId(
+            spark.sql(
+                "SELECT 1 AS id, backprop_vectorise('"
+                    + nested.get(1).get("s").asText().replace("'", "\\'")
+                    + "') AS v"));
+    assertClose(
+        nested.get(1).get("v").get("vector"), direct.get(1).get("v").get("vector"), "nested");
+  }
+
+  private static long requests(List<Usage> usage) {
+    return usage.stream().mapToLong(Usage::requests).sum();
+  }
+
+  @Test
+  void usageEqualsTheSumOfComputeMsPerAccountTaskAndModel() {
+    spark.conf().set("backprop.account", "metered");
+    try {
+      List<Row> rows =
+          spark
+              .sql(
+                  "SELECT v.status, v.compute_ms FROM (SELECT backprop_vectorise(text) AS v FROM"
+                      + " t)")
+              .collectAsList();
+      double okMs =
+          rows.stream()
+              .filter(r -> r.getString(0).equals("ok"))
+              .mapToDouble(r -> r.getDouble(1))
+              .sum();
+      Usage usage =
+          Backprop.usage(spark).stream()
+              .filter(u -> u.account().equals("metered"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(usage.task()).isEqualTo("text-vectorisation");
+      assertThat(usage.model()).isEqualTo("english");
+      assertThat(usage.requests()).isEqualTo(3);
+      assertThat(okMs).isPositive();
+      assertThat(usage.computeSeconds()).isCloseTo(okMs / 1000.0, within(1e-9));
+    } finally {
+      spark.conf().set("backprop.account", "acme");
+    }
+  }
+
+  @Test
+  void theTransformerRunsInAPipelineAndIsSavedAndLoaded() throws IOException {
+    Dataset<Row> products = spark.sql("SELECT id, text AS title FROM t");
+    BackpropTransformer classify =
+        new BackpropTransformer()
+            .setTask("text-classification")
+            .setInputCols("text=title")
+            .setConstants("labels=[\"phone\", \"furniture\"]")
+            .setOutputCol("kind");
+    BackpropTransformer vectorise =
+        new BackpropTransformer().setTask("text-vectorisation").setInputCols("text=title");
+    PipelineModel model =
+        new Pipeline().setStages(new PipelineStage[] {classify, vectorise}).fit(products);
+    String path = work.resolve("pipeline").toString();
+    model.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertThat(loaded.stages()).hasSize(2);
+    assertThat(
+            ((BackpropTransformer) loaded.stages()[0])
+                .getOrDefault(((BackpropTransformer) loaded.stages()[0]).outputCol()))
+        .isEqualTo("kind");
+
+    Map<Integer, JsonNode> piped = byId(loaded.transform(products));
+    Map<Integer, JsonNode> sql =
+        byId(spark.sql("SELECT id, " + CLASSIFY + " AS c, backprop_vectorise(text) AS v FROM t"));
+    for (int id : List.of(1, 2, 3, 4, 5)) {
+      assertThat(piped.get(id).get("kind").get("status"))
+          .isEqualTo(sql.get(id).get("c").get("status"));
+      assertThat(piped.get(id).get("backprop").get("status"))
+          .isEqualTo(sql.get(id).get("v").get("status"));
+      if (sql.get(id).get("v").get("status").asText().equals("ok")) {
+        assertClose(
+            piped.get(id).get("backprop").get("vector"),
+            sql.get(id).get("v").get("vector"),
+            "vector " + id);
+        assertClose(
+            piped.get(id).get("kind").get("probabilities"),
+            sql.get(id).get("c").get("probabilities"),
+            "kind " + id);
+      }
+    }
+
+    // One stage alone, saved and loaded by its own reader.
+    String stagePath = work.resolve("stage").toString();
+    vectorise.write().overwrite().save(stagePath);
+    BackpropTransformer again = BackpropTransformer.load(stagePath);
+    assertThat(again.uid()).isEqualTo(vectorise.uid());
+    assertThat(again.transformSchema(products.schema()).fieldNames()).contains("backprop");
+    assertThat(again.transform(products).filter("backprop.status = 'ok'").count()).isEqualTo(3);
+
+    // enrich: the plain DataFrame API, mapping a field to a column.
+    Dataset<Row> enriched =
+        Backprop.enrich(products, "text-vectorisation", Map.of("text", "title"));
+    Map<Integer, JsonNode> rows = byId(enriched);
+    assertClose(
+        rows.get(2).get("backprop").get("vector"), sql.get(2).get("v").get("vector"), "enrich");
+    assertThatThrownBy(
+            () -> Backprop.enrich(products, "text-vectorisation", Map.of("txt", "title")))
+        .hasMessageContaining("unknown field 'txt' for text-vectorisation");
+    assertThatThrownBy(
+            () -> Backprop.enrich(products, "text-vectorisation", Map.of("text", "name")))
+        .hasMessageContaining("no column 'name'");
+  }
+
+  @Test
+  void mistakesInTheQueryFailItBeforeAnyModelRuns() {
+    assertThatThrownBy(
+            () -> spark.sql("SELECT backprop_vectorise(text, 'multilingual') FROM t").collect())
+        .hasMessageContaining("text-vectorisation/multilingual is not installed")
+        .hasMessageContaining(
+            "To install it: bin/backprop models fetch paraphrase-multilingual-minilm-l12-v2");
+    assertThatThrownBy(() -> spark.sql("SELECT backprop_vectorise() FROM t").collect())
+        .hasMessageContaining("backprop_vectorise takes (text [, model]) but got 0 argument(s)");
+    assertThatThrownBy(() -> spark.sql("SELECT backprop_vectorise(text, body) FROM t").collect())
+        .hasMessageContaining("the model must be a constant string");
+    assertThatThrownBy(() -> spark.sql("SELECT backprop('vectorise', body) FROM t").collect())
+        .hasMessageContaining("unknown task 'vectorise'");
+    assertThatThrownBy(() -> spark.sql("SELECT backprop_vectorise(text, 'nope') FROM t").collect())
+        .hasMessageContaining("unknown model 'nope' for text-vectorisation");
   }
 
   private static void assertClose(JsonNode mine, JsonNode theirs, String what) {
