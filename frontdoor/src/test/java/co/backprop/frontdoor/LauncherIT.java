@@ -66,4 +66,37 @@ class LauncherIT {
         .startsWith("error: account names are 2-63 characters")
         .doesNotContain("\tat ");
   }
+
+  @Test
+  void aQueryWrittenBySqlIsBilledByUsageImportOnce() throws Exception {
+    Path output = work.resolve("query");
+    Run query =
+        backprop(
+            "sql",
+            "--table",
+            "p=" + TestFrontDoors.REPO.resolve("datasets/products.parquet"),
+            "--account",
+            "acme",
+            "--output",
+            output.toString(),
+            "SELECT sku, backprop_vectorise(title) AS v FROM p WHERE sku <= 'SKU-00020'");
+    assertThat(query.exitCode()).as(query.err()).isZero();
+    assertThat(query.out())
+        .contains("sql done: 20 rows")
+        .contains("usage: acme ")
+        .contains(" text-vectorisation/english: 20 requests");
+
+    String data = work.resolve("data").toString();
+    Run first = backprop("usage", "import", "--data", data, output.toString());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(first.out()).contains("imported 1 usage rows from ").contains("(0 already counted)");
+    Run again = backprop("usage", "import", "--data", data, output.toString());
+    assertThat(again.out()).contains("imported 0 usage rows from ").contains("(1 already counted)");
+
+    // A mistake in the query is one line naming the function, exit 2.
+    Run mistake = backprop("sql", "SELECT backprop_vectorise()");
+    assertThat(mistake.exitCode()).isEqualTo(2);
+    assertThat(mistake.err()).contains("backprop_vectorise takes (text [, model]) but got 0");
+    assertThat(mistake.err()).doesNotContain("\tat ");
+  }
 }

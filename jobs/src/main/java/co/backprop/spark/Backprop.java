@@ -51,7 +51,11 @@ public final class Backprop {
           BackpropFunctions.info(function),
           BackpropFunctions.builder(function));
     }
-    if (spark.conf().get("spark.sql.extensions", "").contains(BackpropExtensions.class.getName())) {
+    boolean planned =
+        CollectionConverters.asJava(session.sessionState().planner().strategies()).stream()
+            .anyMatch(BatchInferenceStrategy.class::isInstance);
+    if (planned) {
+      // Started with BackpropExtensions: its rule and strategy are in place.
       return;
     }
     var experimental = session.experimental();

@@ -477,6 +477,33 @@ class SqlFunctionsTest {
         .hasMessageContaining("unknown model 'nope' for text-vectorisation");
   }
 
+  @Test
+  void registerAddsTheFunctionsToASessionStartedWithoutTheExtension() {
+    SparkSession plain =
+        new org.apache.spark.sql.classic.SparkSession(
+            spark.sparkContext(),
+            scala.Option.empty(),
+            scala.Option.empty(),
+            new org.apache.spark.sql.SparkSessionExtensions(),
+            scala.collection.immutable.Map$.MODULE$.empty(),
+            scala.collection.immutable.Map$.MODULE$.empty());
+    assertThatThrownBy(() -> plain.sql("SELECT backprop_vectorise('a chair')").collect())
+        .hasMessageContaining("backprop_vectorise");
+    Backprop.register(plain);
+    Backprop.register(plain);
+    Row row = plain.sql("SELECT backprop_vectorise('a chair') AS v").first();
+    Row result = row.getStruct(0);
+    assertThat(result.getString(result.fieldIndex("status"))).isEqualTo("ok");
+    assertThat(result.getList(result.fieldIndex("vector"))).hasSize(384);
+    assertThat(
+            plain
+                .sql("SELECT backprop_vectorise('a chair')")
+                .queryExecution()
+                .executedPlan()
+                .toString())
+        .containsOnlyOnce("BatchInference [");
+  }
+
   private static void assertClose(JsonNode mine, JsonNode theirs, String what) {
     if (theirs.isArray()) {
       assertThat(mine).as(what).hasSize(theirs.size());

@@ -21,6 +21,7 @@ public final class BackpropCommand {
         new ModelsCommand(),
         new ReportCommand(),
         new ResultsCommand(),
+        new SqlCommand(),
         new CompactCommand(),
         new SamplesCommand(),
         new WorkerCommand(),

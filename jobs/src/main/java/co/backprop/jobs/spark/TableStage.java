@@ -36,11 +36,16 @@ public final class TableStage {
   private final Dataset<Row> input;
 
   public TableStage(SparkSession spark, DataFormat format, String path) {
+    this.input = read(spark, format, path);
+  }
+
+  /** A table in any input format, read as the job reads it (CSV: a header, quoted multi-lines). */
+  public static Dataset<Row> read(SparkSession spark, DataFormat format, String path) {
     var reader = spark.read().format(format.sparkSource());
     if (format == DataFormat.CSV) {
       reader = reader.option("header", "true").option("multiLine", "true").option("escape", "\"");
     }
-    this.input = reader.load(path);
+    return reader.load(path);
   }
 
   public int partitions() {
