@@ -1,6 +1,7 @@
 package co.backprop.jobs.cli;
 
 import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.jobs.bench.SurfacesBenchmark;
 import co.backprop.jobs.bench.VectorisationBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,8 +52,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--bare-only", description = "Measure the bare ONNX Runtime loop alone.")
   boolean bareOnly;
 
+  @Option(
+      names = "--surfaces",
+      description =
+          "Compare the job, the SQL function and the ML Transformer over the same sentences.")
+  boolean surfaces;
+
   @Override
   public Integer call() throws Exception {
+    if (surfaces) {
+      new SurfacesBenchmark(
+              sentences, threads, new BatchPolicy(batchTokens, batchRows, 2048), work, System.out)
+          .run();
+      return 0;
+    }
     VectorisationBenchmark benchmark =
         new VectorisationBenchmark(
             sentences,

@@ -14,8 +14,12 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.physical.RoundRobinPartitioning;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.REPARTITION_BY_NUM$;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
+import scala.Option;
 import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
@@ -64,7 +68,23 @@ public final class BatchInferenceExec extends SparkPlan {
             runner,
             SessionSettings.usage(spark),
             YearMonth.now(ZoneOffset.UTC).toString());
-    return child.execute().toJavaRDD().mapPartitions(rows::run).rdd();
+    return input(spark).toJavaRDD().mapPartitions(rows::run).rdd();
+  }
+
+  /**
+   * The child's rows, spread round-robin over the session's cores when the child has fewer
+   * partitions (a small file is one partition, and inference would run on one core). Spark SQL
+   * promises no row order without ORDER BY; the rows keep theirs within a spread partition.
+   */
+  private RDD<InternalRow> input(SparkSession spark) {
+    RDD<InternalRow> rows = child.execute();
+    int cores = spark.sparkContext().defaultParallelism();
+    if (rows.getNumPartitions() >= cores) {
+      return rows;
+    }
+    return new ShuffleExchangeExec(
+            new RoundRobinPartitioning(cores), child, REPARTITION_BY_NUM$.MODULE$, Option.empty())
+        .execute();
   }
 
   @Override
