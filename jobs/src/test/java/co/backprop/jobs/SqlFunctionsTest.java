@@ -317,6 +317,17 @@ class SqlFunctionsTest {
     assertThat(filtered.queryExecution().executedPlan().toString())
         .contains("BatchInference [backprop_classify(");
 
+    // ORDER BY and LIMIT
+    assertThat(
+            spark
+                .sql(
+                    "SELECT id FROM t ORDER BY "
+                        + CLASSIFY
+                        + ".probabilities['phone'] DESC LIMIT 1")
+                .first()
+                .getInt(0))
+        .isEqualTo(1);
+
     // GROUP BY a call's field, counting each group once.
     List<Usage> before = Backprop.usage(spark);
     Map<String, Long> groups = new HashMap<>();
@@ -479,6 +490,9 @@ class SqlFunctionsTest {
 
   @Test
   void registerAddsTheFunctionsToASessionStartedWithoutTheExtension() {
+    // The suite's session got the functions from spark.sql.extensions alone, as spark-sql would.
+    assertThat(spark.sparkContext().getConf().get("spark.sql.extensions"))
+        .contains("co.backprop.spark.BackpropExtensions");
     SparkSession plain =
         new org.apache.spark.sql.classic.SparkSession(
             spark.sparkContext(),
