@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -41,13 +39,7 @@ class GenerationJobTest {
 
   private static void install(Path store, String fixture, String artifact, List<String> files)
       throws IOException {
-    Path folder = Files.createDirectories(store.resolve(artifact));
-    for (String file : files) {
-      try (InputStream in =
-          GenerationJobTest.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
-        Files.copy(in, folder.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
+    JobTestSupport.installFixture(store, fixture, artifact, files);
   }
 
   private Path catalog() throws IOException {
@@ -63,17 +55,6 @@ class GenerationJobTest {
             + "}}, \"models\": [{\"task\": \"text-generation\", \"name\": \"gpt2-large\", \"kind\":"
             + " \"causal-lm\", \"artifact\": \"lm\"}, {\"task\": \"image-classification\","
             + " \"name\": \"english\", \"kind\": \"clip\", \"artifact\": \"clip\"}]}");
-  }
-
-  private static String png(Color color) throws IOException {
-    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-    Graphics2D graphics = image.createGraphics();
-    graphics.setColor(color);
-    graphics.fillRect(0, 0, 40, 30);
-    graphics.dispose();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", bytes);
-    return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes.toByteArray());
   }
 
   private static String line(String id, String task, Map<String, Object> body) {
@@ -108,7 +89,7 @@ class GenerationJobTest {
             line(
                 "image",
                 "image-classification",
-                Map.of("image", png(Color.BLUE), "labels", List.of("red", "blue"))),
+                Map.of("image", JobTestSupport.png(Color.BLUE), "labels", List.of("red", "blue"))),
             line(
                 "not-an-image",
                 "image-classification",

@@ -81,4 +81,30 @@ final class JobTestSupport {
     }
     return vector;
   }
+
+  /** Copies a fixture model of the engines' tests into {@code store/artifact}. */
+  static void installFixture(Path store, String fixture, String artifact, List<String> files)
+      throws IOException {
+    Path folder = Files.createDirectories(store.resolve(artifact));
+    for (String file : files) {
+      try (java.io.InputStream in =
+          JobTestSupport.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
+        Files.copy(in, folder.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** A 40×30 PNG of one colour as a data URL, the image field's form. */
+  static String png(java.awt.Color color) throws IOException {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D graphics = image.createGraphics();
+    graphics.setColor(color);
+    graphics.fillRect(0, 0, 40, 30);
+    graphics.dispose();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "png", bytes);
+    return "data:image/png;base64,"
+        + java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
 }

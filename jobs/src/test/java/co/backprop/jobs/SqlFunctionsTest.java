@@ -12,21 +12,13 @@ import co.backprop.spark.Backprop;
 import co.backprop.spark.BackpropTransformer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -60,7 +52,7 @@ class SqlFunctionsTest {
     spark.conf().set("backprop.model-store", store.toString());
     spark.conf().set("backprop.account", "acme");
     List<String> labels = List.of("phone", "furniture");
-    String blue = png(Color.BLUE);
+    String blue = JobTestSupport.png(Color.BLUE);
     ROWS.add(
         new Object[] {
           1,
@@ -81,7 +73,7 @@ class SqlFunctionsTest {
           "Where does Sally live?",
           "Sally lives in London",
           "big",
-          png(Color.RED),
+          JobTestSupport.png(Color.RED),
           8,
           "{\"text\": \"an oak desk\", \"model\": \"english\"}"
         });
@@ -129,24 +121,8 @@ class SqlFunctionsTest {
   }
 
   private static void install(Path store, String fixture, String artifact) throws IOException {
-    Path folder = Files.createDirectories(store.resolve(artifact));
-    for (String file : List.of("model.onnx", "tokenizer.json", "config.json")) {
-      try (InputStream in =
-          SqlFunctionsTest.class.getResourceAsStream("/fixtures/" + fixture + "/" + file)) {
-        Files.copy(in, folder.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-  }
-
-  private static String png(Color color) throws IOException {
-    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-    Graphics2D graphics = image.createGraphics();
-    graphics.setColor(color);
-    graphics.fillRect(0, 0, 40, 30);
-    graphics.dispose();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", bytes);
-    return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes.toByteArray());
+    JobTestSupport.installFixture(
+        store, fixture, artifact, List.of("model.onnx", "tokenizer.json", "config.json"));
   }
 
   /** The query's rows as JSON, by id. */

@@ -1,6 +1,5 @@
 package co.backprop.jobs.bench;
 
-import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.BatchJob;
@@ -9,8 +8,6 @@ import co.backprop.jobs.JobSummary;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.spark.BackpropTransformer;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -139,15 +136,6 @@ public final class SurfacesBenchmark {
   }
 
   private Path writeInput(List<String> texts, String name) throws Exception {
-    Files.createDirectories(work);
-    Path file = work.resolve(name);
-    try (Writer writer = Files.newBufferedWriter(file)) {
-      for (int i = 0; i < texts.size(); i++) {
-        writer.write(
-            Json.MAPPER.createObjectNode().put("id", i).put("text", texts.get(i)).toString());
-        writer.write('\n');
-      }
-    }
-    return file;
+    return SyntheticSentences.writeJsonLines(texts, work.resolve(name));
   }
 }

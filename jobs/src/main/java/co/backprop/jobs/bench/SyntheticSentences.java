@@ -63,4 +63,22 @@ public final class SyntheticSentences {
   private static String pick(Random random, String[] words) {
     return words[random.nextInt(words.length)];
   }
+
+  /** The sentences as JSON lines {@code {"id": i, "text": ...}}, the benchmarks' input. */
+  public static java.nio.file.Path writeJsonLines(List<String> texts, java.nio.file.Path file)
+      throws java.io.IOException {
+    java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    try (java.io.Writer writer = java.nio.file.Files.newBufferedWriter(file)) {
+      for (int i = 0; i < texts.size(); i++) {
+        writer.write(
+            co.backprop.contract.task.Json.MAPPER
+                .createObjectNode()
+                .put("id", i)
+                .put("text", texts.get(i))
+                .toString());
+        writer.write('\n');
+      }
+    }
+    return file;
+  }
 }

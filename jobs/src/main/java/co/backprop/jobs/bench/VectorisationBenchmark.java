@@ -3,7 +3,6 @@ package co.backprop.jobs.bench;
 import co.backprop.contract.model.ModelCatalog;
 import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
-import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.BatchJob;
@@ -11,7 +10,6 @@ import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
 import co.backprop.jobs.spark.SparkSessions;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -163,15 +161,8 @@ public final class VectorisationBenchmark {
 
   private Path writeInput(List<String> texts) throws Exception {
     Files.createDirectories(work);
-    Path file = Files.createTempFile(work, "sentences-", ".jsonl");
-    try (Writer writer = Files.newBufferedWriter(file)) {
-      for (int i = 0; i < texts.size(); i++) {
-        writer.write(
-            Json.MAPPER.createObjectNode().put("id", i).put("text", texts.get(i)).toString());
-        writer.write('\n');
-      }
-    }
-    return file;
+    return SyntheticSentences.writeJsonLines(
+        texts, Files.createTempFile(work, "sentences-", ".jsonl"));
   }
 
   private interface Counted {

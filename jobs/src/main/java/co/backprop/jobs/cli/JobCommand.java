@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -101,11 +102,7 @@ public final class JobCommand implements Callable<Integer> {
       description = "Replace the output folder if it holds a previous job's output.")
   boolean overwrite;
 
-  @Option(names = "--master", description = "Spark master (default: spark-submit's, or local[*]).")
-  String master;
-
-  @Option(names = "--conf", description = "Any Spark setting: --conf spark.executor.memory=4g")
-  Map<String, String> sparkSettings = new LinkedHashMap<>();
+  @Mixin SparkOptions sparkOptions;
 
   @Option(
       names = "--partitions",
@@ -248,7 +245,7 @@ public final class JobCommand implements Callable<Integer> {
     JobOptions options = options();
     BatchJob.preflight(options);
     String name = "backprop " + (task == null ? "request file" : task.apiName()) + " " + input;
-    SparkSession spark = SparkSessions.create(name, master, sparkSettings);
+    SparkSession spark = SparkSessions.create(name, sparkOptions.master, sparkOptions.settings);
     try {
       JobSummary summary = new BatchJob(spark, options).run();
       summary.print(System.out);

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -109,35 +110,22 @@ public final class SqlCommand implements Callable<Integer> {
       description = "Rows printed without --output (default: 1000).")
   int limit;
 
-  @Option(names = "--master", description = "Spark master (default: spark-submit's, or local[*]).")
-  String master;
+  @Mixin SparkOptions sparkOptions;
 
-  @Option(names = "--conf", description = "Any Spark setting: --conf spark.executor.memory=4g")
-  Map<String, String> sparkSettings = new LinkedHashMap<>();
-
-  @Option(
-      names = "--catalog",
-      description =
-          "Model catalog (default: the one bundled in the jar, a copy of conf/models.json).")
-  String catalog;
-
-  @Option(
-      names = "--model-store",
-      description = "Where downloaded models live (default: $BACKPROP_MODEL_STORE or ~/.backprop).")
-  String modelStore;
+  @Mixin ModelsCommand.Location models;
 
   @Override
   public Integer call() {
     check();
-    Map<String, String> settings = new LinkedHashMap<>(sparkSettings);
+    Map<String, String> settings = new LinkedHashMap<>(sparkOptions.settings);
     settings.put(SessionSettings.ACCOUNT, account);
-    if (catalog != null) {
-      settings.put(SessionSettings.CATALOG, catalog);
+    if (models.catalog != null) {
+      settings.put(SessionSettings.CATALOG, models.catalog.toString());
     }
-    if (modelStore != null) {
-      settings.put(SessionSettings.MODEL_STORE, modelStore);
+    if (models.modelStore != null) {
+      settings.put(SessionSettings.MODEL_STORE, models.modelStore);
     }
-    SparkSession spark = SparkSessions.create("backprop sql", master, settings);
+    SparkSession spark = SparkSessions.create("backprop sql", sparkOptions.master, settings);
     try {
       var hadoop = spark.sparkContext().hadoopConfiguration();
       tables.forEach(

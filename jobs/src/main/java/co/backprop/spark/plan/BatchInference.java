@@ -43,13 +43,23 @@ public final class BatchInference extends LogicalPlan {
 
   @Override
   public Seq<Attribute> output() {
-    List<Attribute> output = new ArrayList<>(Scala.list(child.output()));
-    output.addAll(Scala.list(results));
-    return Scala.seq(output);
+    return appended(child.output(), results);
   }
 
   @Override
   public AttributeSet producedAttributes() {
+    return attributes(results);
+  }
+
+  /** The operator's columns, logical or physical: the child's, then one per call. */
+  static Seq<Attribute> appended(Seq<Attribute> childOutput, Seq<Attribute> results) {
+    List<Attribute> output = new ArrayList<>(Scala.list(childOutput));
+    output.addAll(Scala.list(results));
+    return Scala.seq(output);
+  }
+
+  /** The result columns as the set the operator produces (not reads from its child). */
+  static AttributeSet attributes(Seq<Attribute> results) {
     @SuppressWarnings({"unchecked", "rawtypes"})
     scala.collection.Iterable<Expression> columns = (scala.collection.Iterable) results;
     return AttributeSet.apply(columns);

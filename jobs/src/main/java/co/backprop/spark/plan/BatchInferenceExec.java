@@ -89,16 +89,12 @@ public final class BatchInferenceExec extends SparkPlan {
 
   @Override
   public Seq<Attribute> output() {
-    List<Attribute> output = new ArrayList<>(Scala.list(child.output()));
-    output.addAll(Scala.list(results));
-    return Scala.seq(output);
+    return BatchInference.appended(child.output(), results);
   }
 
   @Override
   public AttributeSet producedAttributes() {
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    scala.collection.Iterable<Expression> columns = (scala.collection.Iterable) results;
-    return AttributeSet.apply(columns);
+    return BatchInference.attributes(results);
   }
 
   @Override
