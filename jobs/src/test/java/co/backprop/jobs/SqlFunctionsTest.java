@@ -92,6 +92,10 @@ class SqlFunctionsTest {
           10,
           "not json"
         });
+    ROWS.add(
+        new Object[] {
+          6, "fine", labels, "Q?", "C.", "the", blue, 11, "{\"text\": \"a\", \"model\": 5}"
+        });
     List<String> lines = new ArrayList<>();
     for (Object[] row : ROWS) {
       Map<String, Object> line = new LinkedHashMap<>();
@@ -254,6 +258,8 @@ class SqlFunctionsTest {
     assertThat(sql.get(4).get("body").get("error").asText()).startsWith("text: must be a string");
     assertThat(sql.get(5).get("body").get("error").asText())
         .startsWith("body: must be a JSON object but could not be parsed");
+    assertThat(sql.get(6).get("body").get("error").asText())
+        .isEqualTo("model: must be a model name but got a number");
     // An integer column where text belongs: the row's error, not the query's.
     assertThat(sql.get(1).get("wrong_type").get("status").asText()).isEqualTo("error");
     assertThat(sql.get(1).get("wrong_type").get("error").asText())
@@ -282,7 +288,7 @@ class SqlFunctionsTest {
             }
           }
         });
-    assertThat(best).containsEntry(1, "phone").containsEntry(2, "furniture").hasSize(3);
+    assertThat(best).containsEntry(1, "phone").containsEntry(2, "furniture").hasSize(4);
 
     // WHERE
     Dataset<Row> filtered =
@@ -311,9 +317,9 @@ class SqlFunctionsTest {
         .sql("SELECT " + CLASSIFY + ".status AS status, count(*) AS n FROM t GROUP BY 1")
         .collectAsList()
         .forEach(r -> groups.put(r.getString(0), r.getLong(1)));
-    assertThat(groups).containsEntry("ok", 3L).containsEntry("error", 2L);
-    // The call in SELECT and GROUP BY ran once per row: three ok calls billed.
-    assertThat(requests(Backprop.usage(spark)) - requests(before)).isEqualTo(3);
+    assertThat(groups).containsEntry("ok", 4L).containsEntry("error", 2L);
+    // The call in SELECT and GROUP BY ran once per row: four ok calls billed.
+    assertThat(requests(Backprop.usage(spark)) - requests(before)).isEqualTo(4);
 
     // A join on a call's result: each ok row joins the kind it is most likely.
     spark
@@ -375,7 +381,7 @@ class SqlFunctionsTest {
               .orElseThrow();
       assertThat(usage.task()).isEqualTo("text-vectorisation");
       assertThat(usage.model()).isEqualTo("english");
-      assertThat(usage.requests()).isEqualTo(3);
+      assertThat(usage.requests()).isEqualTo(4);
       assertThat(okMs).isPositive();
       assertThat(usage.computeSeconds()).isCloseTo(okMs / 1000.0, within(1e-9));
     } finally {
@@ -408,7 +414,7 @@ class SqlFunctionsTest {
     Map<Integer, JsonNode> piped = byId(loaded.transform(products));
     Map<Integer, JsonNode> sql =
         byId(spark.sql("SELECT id, " + CLASSIFY + " AS c, backprop_vectorise(text) AS v FROM t"));
-    for (int id : List.of(1, 2, 3, 4, 5)) {
+    for (int id : List.of(1, 2, 3, 4, 5, 6)) {
       assertThat(piped.get(id).get("kind").get("status"))
           .isEqualTo(sql.get(id).get("c").get("status"));
       assertThat(piped.get(id).get("backprop").get("status"))
@@ -431,7 +437,7 @@ class SqlFunctionsTest {
     BackpropTransformer again = BackpropTransformer.load(stagePath);
     assertThat(again.uid()).isEqualTo(vectorise.uid());
     assertThat(again.transformSchema(products.schema()).fieldNames()).contains("backprop");
-    assertThat(again.transform(products).filter("backprop.status = 'ok'").count()).isEqualTo(3);
+    assertThat(again.transform(products).filter("backprop.status = 'ok'").count()).isEqualTo(4);
 
     // enrich: the plain DataFrame API, mapping a field to a column.
     Dataset<Row> enriched =

@@ -62,15 +62,19 @@ public record CallSpec(
    * The model a row asks for: the call's, else a body's or parameters' {@code model}, else the
    * task's default.
    */
-  private String modelOf(ObjectNode body, JobPlan plan) {
+  private String modelOf(ObjectNode body) {
     if (model != null) {
       return model;
     }
     JsonNode named = body.get("model");
-    if (named != null && named.isTextual()) {
-      return named.textValue();
+    if (named == null || named.isNull()) {
+      return task.defaultModel();
     }
-    return task.defaultModel();
+    if (!named.isTextual() || named.textValue().isBlank()) {
+      throw new InvalidRequestException(
+          "model", "must be a model name but got " + Json.describe(named));
+    }
+    return named.textValue();
   }
 
   /**
@@ -79,6 +83,7 @@ public record CallSpec(
    */
   public PendingItem item(Object[] values, JobPlan plan) {
     ObjectNode body = Json.MAPPER.createObjectNode();
+    String requested;
     try {
       if (constants != null) {
         body.setAll(object("constants", constants));
@@ -105,10 +110,10 @@ public record CallSpec(
           }
         }
       }
+      requested = modelOf(body);
     } catch (InvalidRequestException e) {
       return PendingItem.invalid(task, model, e.getMessage());
     }
-    String requested = modelOf(body, plan);
     ModelSpec spec = plan.model(task, requested);
     if (spec == null) {
       return PendingItem.invalid(task, requested, plan.unknownModelMessage(task, requested));
