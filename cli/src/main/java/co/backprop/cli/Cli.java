@@ -33,7 +33,11 @@ public final class Cli {
       mixinStandardHelpOptions = true,
       version = "backprop 0.1.0",
       description = "Backprop API tasks as batch inference on Apache Spark.",
-      footer = {"", "Run 'backprop COMMAND --help' for a command's options."})
+      footer = {
+        "",
+        "Run 'backprop COMMAND --help' for a command's options; add --verbose to any command for"
+            + " Spark's own logs."
+      })
   static final class Root {}
 
   private Cli() {}

@@ -68,6 +68,8 @@ class LauncherIT {
         .containsPattern(
             "demo \\d{4}-\\d{2} text-vectorisation/english: 300 requests, [0-9.]+ compute seconds");
     assertThat(run.err()).contains("progress: 300 / 300 rows (100%)");
+    // Quiet by default: Spark's own warnings (the loopback hostname's) only with --verbose.
+    assertThat(run.err()).doesNotContain("WARN Utils").doesNotContain(" WARN ");
     List<JsonNode> rows = readJsonLines(output + "/results");
     assertThat(rows).hasSize(300);
     assertThat(rows.get(0).get("sku").asText()).isEqualTo("SKU-00001");
@@ -136,7 +138,7 @@ class LauncherIT {
     assertThat(run.err())
         .contains(
             "error: unknown model 'klingon' for text-vectorisation; known models for"
-                + " text-vectorisation: english, multilingual");
+                + " text-vectorisation: english, english-fast, multilingual");
     assertThat(work.resolve("x")).doesNotExist();
   }
 

@@ -75,7 +75,7 @@ class RequestFileJobTest {
             null,
             "text[2]: must not be empty",
             "model: unknown model 'klingon' for text-vectorisation; known models for"
-                + " text-vectorisation: english, multilingual",
+                + " text-vectorisation: english, english-fast, multilingual",
             "line 4: not valid JSON: Unrecognized token 'this': was expecting (JSON String, Number,"
                 + " Array, Object or token 'null', 'true' or 'false')",
             "task: unknown task 'translate'; known tasks: text-vectorisation, qa,"

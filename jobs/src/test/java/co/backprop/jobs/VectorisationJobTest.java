@@ -274,7 +274,7 @@ class VectorisationJobTest {
         .isInstanceOf(ModelException.class)
         .hasMessage(
             "unknown model 'klingon' for text-vectorisation; known models for text-vectorisation:"
-                + " english, multilingual");
+                + " english, english-fast, multilingual");
   }
 
   @Test

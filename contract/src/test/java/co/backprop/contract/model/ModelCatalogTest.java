@@ -42,7 +42,7 @@ class ModelCatalogTest {
         .isInstanceOf(ModelException.class)
         .hasMessage(
             "unknown model 'klingon' for text-classification; known models for text-classification:"
-                + " english, english-nli, multilingual");
+                + " english, english-fast, english-nli, multilingual");
   }
 
   @Test

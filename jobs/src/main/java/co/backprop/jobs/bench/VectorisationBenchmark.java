@@ -32,6 +32,7 @@ public final class VectorisationBenchmark {
 
   private final int sentences;
   private boolean bareOnly;
+  private String model = "english";
   private final int threads;
   private final int bareBatch;
   private final BatchPolicy policy;
@@ -48,6 +49,15 @@ public final class VectorisationBenchmark {
     this.out = out;
   }
 
+  /**
+   * Benchmarks another vectorisation model (e.g. {@code english-fast}); the run then also measures
+   * the fp32 {@code english} job and the mean cosine of the two models' vectors.
+   */
+  public VectorisationBenchmark model(String name) {
+    this.model = name;
+    return this;
+  }
+
   /** Measures the bare loop alone (for benchmarks elsewhere that compare against it). */
   public VectorisationBenchmark bareOnly() {
     bareOnly = true;
@@ -56,13 +66,14 @@ public final class VectorisationBenchmark {
 
   public Result run() throws Exception {
     List<String> texts = SyntheticSentences.generate(sentences, 42);
-    ModelSpec english = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, "english");
-    Map<String, Path> files = ModelFiles.localFiles(english);
+    ModelSpec spec = ModelCatalog.bundled().resolve(Task.TEXT_VECTORISATION, model);
+    Map<String, Path> files = ModelFiles.localFiles(spec);
     out.printf(
         Locale.ROOT,
-        "benchmark: %,d sentences, %d threads, all-MiniLM-L6-v2 on ONNX Runtime%n",
+        "benchmark: %,d sentences, %d threads, text-vectorisation/%s on ONNX Runtime%n",
         sentences,
-        threads);
+        threads,
+        model);
 
     double bareUnsorted;
     double bareBefore;
@@ -101,10 +112,13 @@ public final class VectorisationBenchmark {
     JobSummary summary;
     double jobSeconds;
     try {
-      job(spark, warmInput, work.resolve("warm-up")); // loads the model into this JVM's cache
+      job(spark, warmInput, work.resolve("warm-up"), model); // loads the model into this JVM
       long start = System.nanoTime();
-      summary = job(spark, input, work.resolve("results"));
+      summary = job(spark, input, work.resolve("results"), model);
       jobSeconds = (System.nanoTime() - start) / 1e9;
+      if (!model.equals("english")) {
+        compareWithFp32(spark, input, warmInput, summary);
+      }
     } finally {
       spark.stop();
     }
@@ -148,10 +162,65 @@ public final class VectorisationBenchmark {
     return new Result(sentences, bareUnsorted, bare, sparkRate, sparkJobRate);
   }
 
-  private JobSummary job(SparkSession spark, Path input, Path output) {
+  /**
+   * The fp32 english job over the same rows: its stage rate, and the mean cosine of the vectors.
+   */
+  private void compareWithFp32(SparkSession spark, Path input, Path warmInput, JobSummary summary) {
+    job(spark, warmInput, work.resolve("warm-up-english"), "english");
+    JobSummary english = job(spark, input, work.resolve("results-english"), "english");
+    Map<Long, float[]> reference = new java.util.HashMap<>();
+    spark
+        .read()
+        .json(english.resultsPath())
+        .select("id", "vector")
+        .collectAsList()
+        .forEach(row -> reference.put(row.getLong(0), floats(row.getList(1))));
+    double sum = 0;
+    int count = 0;
+    for (org.apache.spark.sql.Row row :
+        spark.read().json(summary.resultsPath()).select("id", "vector").collectAsList()) {
+      sum += cosine(floats(row.getList(1)), reference.get(row.getLong(0)));
+      count++;
+    }
+    double fast = sentences / summary.inferenceSeconds();
+    double full = sentences / english.inferenceSeconds();
+    out.printf(
+        Locale.ROOT,
+        "  %s job stage %.1f sentences/s against english (fp32) %.1f: %.2fx; mean cosine to the"
+            + " fp32 vectors over %,d sentences: %.4f%n",
+        model,
+        fast,
+        full,
+        fast / full,
+        count,
+        sum / count);
+  }
+
+  private static float[] floats(List<Object> values) {
+    float[] vector = new float[values.size()];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = ((Number) values.get(i)).floatValue();
+    }
+    return vector;
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  private JobSummary job(SparkSession spark, Path input, Path output, String name) {
     JobOptions options =
         JobOptions.builder(input.toString(), output.toString())
             .optTask(Task.TEXT_VECTORISATION)
+            .optModel(name)
             .optIdColumn("id")
             .optOverwrite(true)
             .optBatchPolicy(policy)

@@ -49,6 +49,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Scratch folder (default: ${DEFAULT-VALUE}).")
   Path work;
 
+  @Option(
+      names = "--model",
+      defaultValue = "english",
+      description =
+          "The vectorisation model (default: ${DEFAULT-VALUE}); another one, e.g. english-fast, is"
+              + " also compared with english: stage rates and the mean cosine of the vectors.")
+  String model;
+
   @Option(names = "--bare-only", description = "Measure the bare ONNX Runtime loop alone.")
   boolean bareOnly;
 
@@ -74,6 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
             new BatchPolicy(batchTokens, batchRows, 2048),
             work,
             System.out);
+    benchmark.model(model);
     (bareOnly ? benchmark.bareOnly() : benchmark).run();
     return 0;
   }
