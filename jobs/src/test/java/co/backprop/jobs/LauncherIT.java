@@ -225,4 +225,60 @@ class LauncherIT {
           .isTrue();
     }
   }
+
+  @Test
+  void localClusterFromTheCommandLineRunsExecutorJvmsAndExecutorsThatCannotStartEndTheJob()
+      throws Exception {
+    String output = work.resolve("cluster").toString();
+    Run run =
+        backprop(
+            "job",
+            "--master",
+            "local-cluster[2,1,1024]",
+            "--task",
+            "text-vectorisation",
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            output,
+            "--map",
+            "text=title",
+            "--id-col",
+            "sku");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("text-vectorisation job done: 300 input rows -> 300 results (300 ok, 0 error)")
+        .containsPattern(
+            "model loads: 2 \\(.* on executor [01] \\(pid \\d+\\); .* on executor [01]");
+    assertThat(readJsonLines(output + "/results")).hasSize(300);
+
+    // Executors whose JVM cannot start: one line and exit 3 instead of waiting forever.
+    long start = System.nanoTime();
+    Run stuck =
+        backprop(
+            "job",
+            "--master",
+            "local-cluster[1,1,1024]",
+            "--conf",
+            "spark.executor.extraJavaOptions=-Xss1k",
+            "--executor-timeout",
+            "20",
+            "--task",
+            "text-vectorisation",
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            work.resolve("stuck").toString(),
+            "--map",
+            "text=title");
+    assertThat(stuck.exitCode()).as(stuck.err()).isEqualTo(3);
+    assertThat((System.nanoTime() - start) / 1e9).isLessThan(180);
+    String line =
+        stuck.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElseThrow();
+    assertThat(line)
+        .startsWith("error: no executor registered within 20 s on local-cluster[1,1,1024]")
+        .contains("executor logs: ");
+    String logs = line.substring(line.indexOf("executor logs: ") + 15).replace("/*/stderr", "");
+    assertThat(Path.of(logs)).isDirectory();
+  }
 }

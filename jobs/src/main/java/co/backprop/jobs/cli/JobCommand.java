@@ -7,6 +7,7 @@ import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
+import co.backprop.jobs.spark.ClusterWatchdog;
 import co.backprop.jobs.spark.SparkSessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -246,11 +247,13 @@ public final class JobCommand implements Callable<Integer> {
     BatchJob.preflight(options);
     String name = "backprop " + (task == null ? "request file" : task.apiName()) + " " + input;
     SparkSession spark = SparkSessions.create(name, sparkOptions.master, sparkOptions.settings);
+    ClusterWatchdog watchdog = sparkOptions.watch(spark);
     try {
       JobSummary summary = new BatchJob(spark, options).run();
       summary.print(System.out);
       return 0;
     } finally {
+      watchdog.close();
       spark.stop();
     }
   }

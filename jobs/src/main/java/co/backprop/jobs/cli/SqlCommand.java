@@ -4,6 +4,7 @@ import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.FormatDetection;
 import co.backprop.jobs.output.OutputPaths;
+import co.backprop.jobs.spark.ClusterWatchdog;
 import co.backprop.jobs.spark.SparkSessions;
 import co.backprop.jobs.spark.TableStage;
 import co.backprop.jobs.usage.UsageTally.Usage;
@@ -126,6 +127,7 @@ public final class SqlCommand implements Callable<Integer> {
       settings.put(SessionSettings.MODEL_STORE, models.modelStore);
     }
     SparkSession spark = SparkSessions.create("backprop sql", sparkOptions.master, settings);
+    ClusterWatchdog watchdog = sparkOptions.watch(spark);
     try {
       var hadoop = spark.sparkContext().hadoopConfiguration();
       tables.forEach(
@@ -141,6 +143,7 @@ public final class SqlCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      watchdog.close();
       spark.stop();
     }
   }
