@@ -10,7 +10,6 @@ import co.backprop.spark.plan.CallSpec;
 import co.backprop.spark.plan.ExtractBackpropCalls;
 import co.backprop.spark.plan.SessionSettings;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -131,8 +130,8 @@ public final class Backprop {
         fieldColumns.put(field, column);
       }
     }
-    ObjectNode constantBody = Json.MAPPER.createObjectNode();
-    constants.forEach((field, json) -> constantBody.set(field, parse(field, json)));
+    Map<String, JsonNode> constantFields = new LinkedHashMap<>();
+    constants.forEach((field, json) -> constantFields.put(field, parse(field, json)));
     List<CallSpec.Argument> arguments = new ArrayList<>();
     List<Expression> values = new ArrayList<>();
     fieldColumns.forEach(
@@ -142,11 +141,7 @@ public final class Backprop {
         });
     CallSpec spec =
         new CallSpec(
-            "backprop_" + task.apiName().replace('-', '_'),
-            task,
-            model,
-            arguments,
-            constantBody.isEmpty() ? null : constantBody.toString());
+            "backprop_" + task.apiName().replace('-', '_'), task, model, arguments, constantFields);
     Column result = ExpressionUtils.column(BackpropFunctions.call(spec, values));
     return rows.withColumn(outputColumn, result);
   }

@@ -5,6 +5,7 @@ import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.Task;
 import co.backprop.engines.pipeline.BatchPolicy;
+import co.backprop.engines.runner.Vectors;
 import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
@@ -179,7 +180,7 @@ public final class VectorisationBenchmark {
     int count = 0;
     for (org.apache.spark.sql.Row row :
         spark.read().json(summary.resultsPath()).select("id", "vector").collectAsList()) {
-      sum += cosine(floats(row.getList(1)), reference.get(row.getLong(0)));
+      sum += Vectors.cosine(floats(row.getList(1)), reference.get(row.getLong(0)));
       count++;
     }
     double fast = sentences / summary.inferenceSeconds();
@@ -202,18 +203,6 @@ public final class VectorisationBenchmark {
       vector[i] = ((Number) values.get(i)).floatValue();
     }
     return vector;
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 
   private JobSummary job(SparkSession spark, Path input, Path output, String name) {

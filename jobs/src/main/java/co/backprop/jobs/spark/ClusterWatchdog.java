@@ -38,9 +38,6 @@ public final class ClusterWatchdog implements AutoCloseable {
     boolean registered = false;
     while (!closed) {
       if (context.isStopped()) {
-        if (closed) {
-          return;
-        }
         fail(
             err,
             "the cluster manager ended the application on "

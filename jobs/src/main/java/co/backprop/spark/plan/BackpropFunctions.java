@@ -5,6 +5,7 @@ import co.backprop.spark.plan.CallSpec.Argument;
 import co.backprop.spark.plan.CallSpec.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
@@ -37,21 +38,21 @@ public final class BackpropFunctions {
         requireCount(given, 2, 2);
         Task bodyTask = Task.fromApiName(constant(given.get(0), "task"));
         return call(
-            new CallSpec(name, bodyTask, null, List.of(new Argument(Role.BODY, "body")), null),
+            new CallSpec(name, bodyTask, null, List.of(new Argument(Role.BODY, "body")), Map.of()),
             given.subList(1, 2));
       }
       int required = arguments.size();
       requireCount(given, required, required + (optionalModel || optionalParameters ? 1 : 0));
       if (given.size() == required) {
-        return call(new CallSpec(name, task, null, arguments, null), given);
+        return call(new CallSpec(name, task, null, arguments, Map.of()), given);
       }
       if (optionalParameters) {
         List<Argument> all = new ArrayList<>(arguments);
         all.add(new Argument(Role.PARAMETERS, "params"));
-        return call(new CallSpec(name, task, null, all, null), given);
+        return call(new CallSpec(name, task, null, all, Map.of()), given);
       }
       String model = constant(given.get(required), "model");
-      return call(new CallSpec(name, task, model, arguments, null), given.subList(0, required));
+      return call(new CallSpec(name, task, model, arguments, Map.of()), given.subList(0, required));
     }
 
     private void requireCount(List<Expression> given, int least, int most) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -24,11 +25,15 @@ import org.apache.spark.sql.types.StructType;
  * row's argument values into the same validated request a job's table row becomes.
  *
  * @param function the SQL name, for messages and plans
- * @param constants a JSON object of fields every call gets (the Transformer's and {@code enrich}'s
- *     constant fields), or null
+ * @param constants fields every call gets (the Transformer's and {@code enrich}'s constant fields),
+ *     parsed once where they are given
  */
 public record CallSpec(
-    String function, Task task, String model, List<Argument> arguments, String constants)
+    String function,
+    Task task,
+    String model,
+    List<Argument> arguments,
+    Map<String, JsonNode> constants)
     implements Serializable {
 
   /** What an argument holds. */
@@ -51,6 +56,7 @@ public record CallSpec(
     requireNonNull(function, "function is null");
     requireNonNull(task, "task is null");
     arguments = List.copyOf(arguments);
+    constants = constants == null ? Map.of() : Map.copyOf(constants);
   }
 
   /** The struct every call returns. */
@@ -85,9 +91,7 @@ public record CallSpec(
     ObjectNode body = Json.MAPPER.createObjectNode();
     String requested;
     try {
-      if (constants != null) {
-        body.setAll(object("constants", constants));
-      }
+      constants.forEach(body::set);
       for (int i = 0; i < arguments.size(); i++) {
         Argument argument = arguments.get(i);
         Object value = values[i];
