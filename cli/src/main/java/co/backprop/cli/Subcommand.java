@@ -20,6 +20,10 @@ public enum Subcommand {
   RESULTS("results", Runtime.SPARK, "Write the current rows of a job's output as JSON lines"),
   COMPACT("compact", Runtime.SPARK, "Fold the runs of an incremental output into one snapshot"),
   SQL("sql", Runtime.SPARK, "Run Spark SQL with the Backprop functions over tables"),
+  CLUSTER(
+      "cluster",
+      Runtime.SPARK,
+      "Start or stop a Spark standalone cluster (master and workers) on this machine"),
   SAMPLES("samples", Runtime.SPARK, "Write the bundled sample datasets"),
   SERVE("serve", Runtime.FRONT_DOOR, "Start the REST front door (and a local worker)"),
   WORKER("worker", Runtime.SPARK, "Run the front door's queued jobs: a long-running Spark driver"),

@@ -21,7 +21,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Vectorises the same sentences with the same model and the same number of threads two ways, in one
  * run: a bare ONNX Runtime loop (one session, {@code threads} intra-op threads) and the Spark job
- * ({@code local[threads]}, one intra-op thread per task). Prints both rates and their ratio.
+ * ({@code local[threads]}, one intra-op thread per task). Prints both rates and their ratio, then
+ * the same comparison as two whole new processes ({@link WholeProcesses}).
  */
 public final class VectorisationBenchmark {
   public record Result(
@@ -29,7 +30,8 @@ public final class VectorisationBenchmark {
       double bareInInputOrder,
       double bareSorted,
       double sparkStage,
-      double sparkJob) {}
+      double sparkJob,
+      double wholeProcessRatio) {}
 
   private final int sentences;
   private boolean bareOnly;
@@ -160,7 +162,16 @@ public final class VectorisationBenchmark {
         sparkRate / bare,
         sparkJobRate / bare,
         sparkRate / bareUnsorted);
-    return new Result(sentences, bareUnsorted, bare, sparkRate, sparkJobRate);
+    WholeProcesses.Result processes =
+        WholeProcesses.measure(
+            input, sentences, model, threads, bareBatch, policy, work.resolve("processes"), out);
+    return new Result(
+        sentences,
+        bareUnsorted,
+        bare,
+        sparkRate,
+        sparkJobRate,
+        processes == null ? Double.NaN : processes.ratio());
   }
 
   /**

@@ -22,6 +22,7 @@ public final class BackpropCommand {
         new ReportCommand(),
         new ResultsCommand(),
         new SqlCommand(),
+        new ClusterCommand(),
         new CompactCommand(),
         new SamplesCommand(),
         new WorkerCommand(),

@@ -3,6 +3,7 @@ package co.backprop.jobs.cli;
 import co.backprop.engines.pipeline.BatchPolicy;
 import co.backprop.jobs.bench.SurfacesBenchmark;
 import co.backprop.jobs.bench.VectorisationBenchmark;
+import co.backprop.jobs.bench.WholeProcesses;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Vectorises the same sentences through the Spark job and through a bare ONNX Runtime loop,",
-      "same model and thread count, in one run; prints both rates and the ratio. Not a test."
+      "same model and thread count, in one run; prints both rates and the ratio, in this JVM and",
+      "as whole new processes (start to exit). Not a test."
     })
 public final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -66,8 +68,19 @@ public final class BenchCommand implements Callable<Integer> {
           "Compare the job, the SQL function and the ML Transformer over the same sentences.")
   boolean surfaces;
 
+  @Option(
+      names = "--loop-process",
+      hidden = true,
+      paramLabel = "FILE",
+      description = "The bare loop alone over a JSON-lines file's texts (the whole-process run).")
+  Path loopProcess;
+
   @Override
   public Integer call() throws Exception {
+    if (loopProcess != null) {
+      WholeProcesses.loopProcess(loopProcess, model, threads, bareBatch, System.out);
+      return 0;
+    }
     if (surfaces) {
       new SurfacesBenchmark(
               sentences, threads, new BatchPolicy(batchTokens, batchRows, 2048), work, System.out)

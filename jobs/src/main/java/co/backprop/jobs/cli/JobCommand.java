@@ -8,7 +8,6 @@ import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
 import co.backprop.jobs.spark.ClusterWatchdog;
-import co.backprop.jobs.spark.SparkSessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
@@ -246,7 +245,7 @@ public final class JobCommand implements Callable<Integer> {
     JobOptions options = options();
     BatchJob.preflight(options);
     String name = "backprop " + (task == null ? "request file" : task.apiName()) + " " + input;
-    SparkSession spark = SparkSessions.create(name, sparkOptions.master, sparkOptions.settings);
+    SparkSession spark = sparkOptions.session(name);
     ClusterWatchdog watchdog = sparkOptions.watch(spark);
     try {
       JobSummary summary = new BatchJob(spark, options).run();

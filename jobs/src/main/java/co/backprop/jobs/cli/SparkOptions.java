@@ -1,6 +1,7 @@
 package co.backprop.jobs.cli;
 
 import co.backprop.jobs.spark.ClusterWatchdog;
+import co.backprop.jobs.spark.SparkSessions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 /**
  * Where a command's Spark session runs and any Spark setting, for every command that starts one.
  */
-final class SparkOptions {
+public final class SparkOptions {
   @Option(names = "--master", description = "Spark master (default: spark-submit's, or local[*]).")
   String master;
 
@@ -22,17 +23,26 @@ final class SparkOptions {
       defaultValue = "120",
       paramLabel = "SECONDS",
       description =
-          "On a cluster: exit (code 3) when no executor registered within this time, or when the"
+          "On a cluster: give up (a command exits with code 3, the worker fails the job) when no"
+              + " executor registered within this time (or all were lost for as long), or when the"
               + " cluster manager ends the application (default: ${DEFAULT-VALUE}).")
   int executorTimeoutSeconds;
 
-  /** A watchdog over the session's cluster (none on local masters); close it before stopping. */
-  ClusterWatchdog watch(SparkSession spark) {
+  /** A session on the chosen master with the given settings. */
+  public SparkSession session(String appName) {
+    return SparkSessions.create(appName, master, settings);
+  }
+
+  public Duration executorTimeout() {
     if (executorTimeoutSeconds < 1) {
       throw new IllegalArgumentException(
           "--executor-timeout must be 1 or more seconds but got " + executorTimeoutSeconds);
     }
-    return ClusterWatchdog.start(
-        spark.sparkContext(), Duration.ofSeconds(executorTimeoutSeconds), System.err);
+    return Duration.ofSeconds(executorTimeoutSeconds);
+  }
+
+  /** A command's watchdog over the session's cluster (none on local masters); close it first. */
+  ClusterWatchdog watch(SparkSession spark) {
+    return ClusterWatchdog.exiting(spark.sparkContext(), executorTimeout(), System.err);
   }
 }

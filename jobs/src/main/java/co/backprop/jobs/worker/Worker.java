@@ -14,6 +14,7 @@ import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
 import co.backprop.jobs.spark.BudgetServer;
+import co.backprop.jobs.spark.ClusterWatchdog;
 import co.backprop.jobs.spark.ProgressReporter;
 import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
@@ -34,7 +35,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -47,12 +50,20 @@ import org.slf4j.LoggerFactory;
  * when the job is cancelled or the lease is lost, and finishes the job — with its usage, once —
  * only while it still holds the lease. Each job runs within its account's monthly compute limit:
  * rows past it come out as quota errors; a cancelled or failed job bills what it computed. A worker
- * told to stop puts its running job back in the queue. Models stay loaded between jobs.
+ * told to stop puts its running job back in the queue. Models stay loaded between jobs. On a
+ * cluster, a job whose executors cannot start (or are all lost) fails after the executor timeout
+ * instead of waiting forever, and a worker whose Spark application the cluster manager ended starts
+ * a new one before its next job.
  */
 public final class Worker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+  static final String CLUSTER_FAILED =
+      "the job failed: no Spark executor could run it (the cluster's executors did not start or"
+          + " were lost); the operator's worker log has the details";
 
-  private final SparkSession spark;
+  private final Supplier<SparkSession> sessions;
+  private final Duration executorTimeout;
+  private volatile SparkSession spark;
   private final Store store;
   private final ModelStore models;
   private final String id;
@@ -63,8 +74,14 @@ public final class Worker implements Runnable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
+  /**
+   * @param sessions makes the worker's Spark session: at start, and again when the cluster manager
+   *     ended the last one's application
+   * @param executorTimeout how long a job may go without any executor on a cluster
+   */
   public Worker(
-      SparkSession spark,
+      Supplier<SparkSession> sessions,
+      Duration executorTimeout,
       Store store,
       ModelStore models,
       String id,
@@ -72,7 +89,9 @@ public final class Worker implements Runnable {
       Duration poll,
       JobQueue.Policy policy,
       Clock clock) {
-    this.spark = spark;
+    this.sessions = sessions;
+    this.executorTimeout = executorTimeout;
+    this.spark = sessions.get();
     this.store = store;
     this.models = models;
     this.id = id;
@@ -87,6 +106,11 @@ public final class Worker implements Runnable {
     if (stopping.compareAndSet(false, true)) {
       spark.sparkContext().cancelAllJobs();
     }
+  }
+
+  /** Stops the worker's Spark session: after {@link #run} has returned. */
+  public void stopSpark() {
+    spark.stop();
   }
 
   /** Waits until the worker's loop has ended (its job, if any, back in the queue). */
@@ -107,6 +131,10 @@ public final class Worker implements Runnable {
           claimed = Optional.empty();
         }
         if (claimed.isPresent()) {
+          if (spark.sparkContext().isStopped()) {
+            LOG.warn("the Spark application ended; starting a new one");
+            spark = sessions.get();
+          }
           process(claimed.get());
         } else {
           sleep(poll);
@@ -141,8 +169,18 @@ public final class Worker implements Runnable {
     heartbeat.setDaemon(true);
     heartbeat.start();
     BudgetServer budget = null;
+    AtomicReference<String> clusterFailure = new AtomicReference<>();
+    ClusterWatchdog watchdog =
+        ClusterWatchdog.start(
+            spark.sparkContext(),
+            executorTimeout,
+            message -> {
+              LOG.warn("job {}: {}", job.id(), message);
+              clusterFailure.set(message);
+              cancel(job);
+            });
     try {
-      spark.sparkContext().setJobGroup(job.id(), "backprop job " + job.id(), true);
+      spark.sparkContext().setJobGroup(group(job), "backprop job " + job.id(), true);
       if (job.spec() instanceof JobSpec.ModelBuild build) {
         String message = new ModelBuild(store.models(), models).build(job.account(), build);
         finish(
@@ -184,12 +222,15 @@ public final class Worker implements Runnable {
             .fail(
                 job.id(),
                 id,
-                clientMessage(job, e),
+                clusterFailure.get() != null ? CLUSTER_FAILED : clientMessage(job, e),
                 "failed:" + job.id() + "@" + job.attempts(),
                 computed);
       }
     } finally {
-      spark.sparkContext().clearJobGroup();
+      watchdog.close();
+      if (!spark.sparkContext().isStopped()) {
+        spark.sparkContext().clearJobGroup();
+      }
       heartbeat.interrupt();
       if (budget != null) {
         budget.close();
@@ -398,18 +439,33 @@ public final class Worker implements Runnable {
       try {
         if (!queue().renew(job.id(), id, lease, done.get(), total.get())) {
           lost.set(true);
-          spark.sparkContext().cancelJobGroup(job.id());
+          cancel(job);
           return;
         }
         if (queue().job(job.id()).map(Job::cancelRequested).orElse(false)) {
           cancelled.set(true);
-          spark.sparkContext().cancelJobGroup(job.id());
+          cancel(job);
           return;
         }
       } catch (StoreException e) {
         LOG.warn("cannot renew the lease of job {}: {}", job.id(), e.getMessage());
       }
     }
+  }
+
+  /**
+   * Stops the job's Spark work, if its session still runs: what runs now and what the job would
+   * start next (cancelled between two Spark jobs, it would otherwise go on).
+   */
+  private void cancel(Job job) {
+    if (!spark.sparkContext().isStopped()) {
+      spark.sparkContext().cancelJobGroupAndFutureJobs(group(job));
+    }
+  }
+
+  /** The Spark job group of one attempt: a later attempt on this worker is not pre-cancelled. */
+  private static String group(Job job) {
+    return job.id() + "@" + job.attempts();
   }
 
   private static void sleep(Duration duration) {

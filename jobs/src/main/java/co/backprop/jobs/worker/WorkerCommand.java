@@ -3,16 +3,13 @@ package co.backprop.jobs.worker;
 import co.backprop.cli.ParentProcess;
 import co.backprop.cli.StoreOptions;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.jobs.cli.SparkOptions;
 import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,11 +37,7 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "How often an idle worker looks for work (default: ${DEFAULT-VALUE}).")
   String poll;
 
-  @Option(names = "--master", description = "Spark master (default: local[*]).")
-  String master;
-
-  @Option(names = "--conf", description = "Any Spark setting.")
-  Map<String, String> sparkSettings = new LinkedHashMap<>();
+  @Mixin SparkOptions sparkOptions;
 
   @Option(
       names = "--max-running-jobs",
@@ -84,10 +77,10 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Store store = location.open();
     String id = ManagementFactory.getRuntimeMXBean().getName(); // pid@host: unique per process
-    SparkSession spark = SparkSessions.create("backprop worker " + id, master, sparkSettings);
     Worker worker =
         new Worker(
-            spark,
+            () -> sparkOptions.session("backprop worker " + id),
+            sparkOptions.executorTimeout(),
             store,
             new ModelStore(location.data().resolve("models")),
             id,
@@ -114,7 +107,7 @@ public final class WorkerCommand implements Callable<Integer> {
     try {
       worker.run();
     } finally {
-      spark.stop();
+      worker.stopSpark();
       store.close();
     }
     return 0;
