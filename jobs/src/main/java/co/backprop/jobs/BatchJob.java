@@ -76,6 +76,8 @@ import scala.Tuple2;
  * steps are named methods; {@link #run} only orchestrates them.
  */
 public final class BatchJob {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchJob.class);
+
   private static final DateTimeFormatter PERIOD =
       DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
 
@@ -318,7 +320,23 @@ public final class BatchJob {
     java.util.Set<String> engines = new java.util.TreeSet<>();
     plan.models().values().forEach(spec -> engines.add(spec.engine()));
     GpuScheduling.check(context(), engines, options.requireGpu());
-    return new PartitionRunner(context().broadcast(plan), accumulators);
+    PartitionRunner runner = new PartitionRunner(context().broadcast(plan), accumulators);
+    if (spark.sparkContext().isLocal()) {
+      Thread preload =
+          new Thread(
+              () -> {
+                try {
+                  runner.preload();
+                } catch (RuntimeException e) {
+                  // The first task loads again and turns the failure into its rows' errors.
+                  LOG.debug("preloading the models failed", e);
+                }
+              },
+              "backprop-model-preload");
+      preload.setDaemon(true);
+      preload.start();
+    }
+    return runner;
   }
 
   private JavaSparkContext context() {

@@ -31,6 +31,20 @@ public final class PartitionRunner implements Serializable {
     return plan.value();
   }
 
+  /**
+   * Loads the plan's models into this JVM's cache before the first task asks for them. On a local
+   * master the driver is the executor: called on a thread of its own, the load overlaps the
+   * driver's planning, and the first task finds the model ready (or waits for the load under way).
+   */
+  public void preload() {
+    JobPlan jobPlan = plan.value();
+    RunnerOptions options = jobPlan.runnerOptions().onDevice(TaskDevices.device(null));
+    for (ModelSpec spec : new java.util.LinkedHashSet<>(jobPlan.models().values())) {
+      ModelCache.get(
+          spec, options, () -> accumulators.modelLoaded(spec.qualifiedName(), options.device()));
+    }
+  }
+
   public <C> Iterator<CompletedRow<C>> run(Iterator<PendingRow<C>> rows) {
     JobPlan jobPlan = plan.value();
     TaskContext task = TaskContext.get();
