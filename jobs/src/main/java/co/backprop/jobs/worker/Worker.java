@@ -103,7 +103,7 @@ public final class Worker implements Runnable {
 
   /** Asks the worker to stop: no new claims; a running job is stopped and put back in the queue. */
   public void stop() {
-    if (stopping.compareAndSet(false, true)) {
+    if (stopping.compareAndSet(false, true) && !spark.sparkContext().isStopped()) {
       spark.sparkContext().cancelAllJobs();
     }
   }
