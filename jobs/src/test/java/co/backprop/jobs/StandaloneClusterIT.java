@@ -157,7 +157,8 @@ class StandaloneClusterIT {
     assertThat(spark.out()).contains("300 results (300 ok, 0 error)");
     assertSameVectors(vectorsBySku(submitted), vectorsBySku(local));
 
-    aKilledExecutorLosesNoRowAndBillsNoRowTwice(master, state);
+    Path input = aKilledExecutorLosesNoRowAndBillsNoRowTwice(master, state);
+    losingEveryWorkerEndsTheJobWithExitCode3(master, state, input);
 
     Run stop = backprop("stop-now", "cluster", "stop", "--dir", cluster().toString());
     assertThat(stop.err()).contains("cluster stopped");
@@ -172,7 +173,7 @@ class StandaloneClusterIT {
   }
 
   /** An executor JVM killed (SIGKILL) while the job runs: its tasks run again elsewhere. */
-  private void aKilledExecutorLosesNoRowAndBillsNoRowTwice(String master, JsonNode state)
+  private Path aKilledExecutorLosesNoRowAndBillsNoRowTwice(String master, JsonNode state)
       throws Exception {
     int rows = 4000;
     Path input = work.resolve("rows.jsonl");
@@ -190,38 +191,7 @@ class StandaloneClusterIT {
                         + "\"}")
             .toList());
     String output = work.resolve("loss").toString();
-    Process job =
-        start(
-            REPO.resolve("bin/backprop"),
-            "loss",
-            List.of(
-                "job",
-                "--master",
-                master,
-                "--conf",
-                "spark.executor.heartbeatInterval=1s",
-                "--task",
-                "text-vectorisation",
-                "--input",
-                input.toString(),
-                "--output",
-                output,
-                "--id-col",
-                "id",
-                "--account",
-                "acme",
-                "--partitions",
-                "12"));
-    // Kill one executor once real work is under way (a task of the 12 has committed its results)
-    // and well before the end.
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    long committed = 0;
-    while (committed < 1 && job.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      committed = committedTasks(Path.of(output));
-    }
-    assertThat(job.isAlive()).as("job running when the executor is killed").isTrue();
-    assertThat(committed).as("tasks committed when the executor is killed").isBetween(1L, 8L);
+    Process job = startJob("loss", master, input, output, "120");
     List<ProcessHandle> executors = executors(state);
     assertThat(executors).hasSize(2);
     executors.get(0).destroyForcibly();
@@ -238,6 +208,74 @@ class StandaloneClusterIT {
     assertThat(perId.values()).containsOnly(1L);
     // Spark saw the executor go (its scheduler logs the loss as an error) and ran its tasks again.
     assertThat(survived.err()).containsPattern("Lost executor \\d+ on 127\\.0\\.0\\.1");
+    return input;
+  }
+
+  /**
+   * Every worker killed (SIGKILL, with their executors) under a running job: no executor comes
+   * back, and the job ends with exit code 3 and one line after its executor timeout instead of
+   * waiting forever.
+   */
+  private void losingEveryWorkerEndsTheJobWithExitCode3(String master, JsonNode state, Path input)
+      throws Exception {
+    Process job = startJob("orphan", master, input, work.resolve("orphan").toString(), "10");
+    long start = System.nanoTime();
+    for (JsonNode worker : state.get("workerPids")) {
+      ProcessHandle.of(worker.asLong())
+          .ifPresent(
+              w -> {
+                w.descendants().forEach(ProcessHandle::destroyForcibly);
+                w.destroyForcibly();
+              });
+    }
+    Run orphan = finish(job, "orphan");
+    assertThat(orphan.exitCode()).as(orphan.err()).isEqualTo(3);
+    assertThat((System.nanoTime() - start) / 1e9).as("seconds to give up").isLessThan(90);
+    assertThat(orphan.err())
+        .contains(
+            "error: every executor was lost and none came back within 10 s on "
+                + master
+                + " (--executor-timeout); executor logs: ");
+  }
+
+  /**
+   * Starts a vectorisation job of the rows on the cluster (12 partitions) and returns once a task
+   * has committed its results: real work is under way, well before the end.
+   */
+  private Process startJob(
+      String name, String master, Path input, String output, String executorTimeout)
+      throws Exception {
+    Process job =
+        start(
+            REPO.resolve("bin/backprop"),
+            name,
+            List.of(
+                "job",
+                "--master",
+                master,
+                "--executor-timeout",
+                executorTimeout,
+                "--task",
+                "text-vectorisation",
+                "--input",
+                input.toString(),
+                "--output",
+                output,
+                "--id-col",
+                "id",
+                "--account",
+                "acme",
+                "--partitions",
+                "12"));
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    long committed = 0;
+    while (committed < 1 && job.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      committed = committedTasks(Path.of(output));
+    }
+    assertThat(job.isAlive()).as(name + " running once a task committed").isTrue();
+    assertThat(committed).as("tasks committed").isBetween(1L, 8L);
+    return job;
   }
 
   /** Task outputs Spark's committer has committed so far ({@code _temporary/0/task_*}). */

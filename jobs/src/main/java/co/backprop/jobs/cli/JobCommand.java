@@ -8,6 +8,7 @@ import co.backprop.jobs.BatchJob;
 import co.backprop.jobs.JobOptions;
 import co.backprop.jobs.JobSummary;
 import co.backprop.jobs.spark.ClusterWatchdog;
+import co.backprop.jobs.spark.SparkOptions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;

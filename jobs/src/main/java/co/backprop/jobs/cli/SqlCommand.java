@@ -5,7 +5,7 @@ import co.backprop.contract.task.Json;
 import co.backprop.jobs.input.FormatDetection;
 import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.spark.ClusterWatchdog;
-import co.backprop.jobs.spark.SparkSessions;
+import co.backprop.jobs.spark.SparkOptions;
 import co.backprop.jobs.spark.TableStage;
 import co.backprop.jobs.usage.UsageTally.Usage;
 import co.backprop.spark.Backprop;
@@ -118,7 +118,7 @@ public final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     check();
-    Map<String, String> settings = new LinkedHashMap<>(sparkOptions.settings);
+    Map<String, String> settings = new LinkedHashMap<>();
     settings.put(SessionSettings.ACCOUNT, account);
     if (models.catalog != null) {
       settings.put(SessionSettings.CATALOG, models.catalog.toString());
@@ -126,7 +126,7 @@ public final class SqlCommand implements Callable<Integer> {
     if (models.modelStore != null) {
       settings.put(SessionSettings.MODEL_STORE, models.modelStore);
     }
-    SparkSession spark = SparkSessions.create("backprop sql", sparkOptions.master, settings);
+    SparkSession spark = sparkOptions.session("backprop sql", settings);
     ClusterWatchdog watchdog = sparkOptions.watch(spark);
     try {
       var hadoop = spark.sparkContext().hadoopConfiguration();

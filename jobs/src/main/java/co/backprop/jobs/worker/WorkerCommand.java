@@ -3,7 +3,7 @@ package co.backprop.jobs.worker;
 import co.backprop.cli.ParentProcess;
 import co.backprop.cli.StoreOptions;
 import co.backprop.contract.model.ModelStore;
-import co.backprop.jobs.cli.SparkOptions;
+import co.backprop.jobs.spark.SparkOptions;
 import co.backprop.store.JobQueue;
 import co.backprop.store.Store;
 import java.lang.management.ManagementFactory;

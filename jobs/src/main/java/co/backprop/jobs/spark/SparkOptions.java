@@ -1,7 +1,5 @@
-package co.backprop.jobs.cli;
+package co.backprop.jobs.spark;
 
-import co.backprop.jobs.spark.ClusterWatchdog;
-import co.backprop.jobs.spark.SparkSessions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +28,14 @@ public final class SparkOptions {
 
   /** A session on the chosen master with the given settings. */
   public SparkSession session(String appName) {
-    return SparkSessions.create(appName, master, settings);
+    return session(appName, Map.of());
+  }
+
+  /** A session with the command's own settings too (the user's {@code --conf} wins). */
+  public SparkSession session(String appName, Map<String, String> commandSettings) {
+    Map<String, String> all = new LinkedHashMap<>(commandSettings);
+    all.putAll(settings);
+    return SparkSessions.create(appName, master, all);
   }
 
   public Duration executorTimeout() {
@@ -42,7 +47,7 @@ public final class SparkOptions {
   }
 
   /** A command's watchdog over the session's cluster (none on local masters); close it first. */
-  ClusterWatchdog watch(SparkSession spark) {
+  public ClusterWatchdog watch(SparkSession spark) {
     return ClusterWatchdog.exiting(spark.sparkContext(), executorTimeout(), System.err);
   }
 }
