@@ -30,7 +30,7 @@ public final class ClusterCommand {
     Path dir;
 
     Path dir() {
-      return dir == null ? StandaloneCluster.defaultDir() : dir;
+      return (dir == null ? StandaloneCluster.defaultDir() : dir).toAbsolutePath();
     }
   }
 
@@ -75,7 +75,7 @@ public final class ClusterCommand {
     public Integer call() throws Exception {
       State state =
           StandaloneCluster.start(
-              folder.dir().toAbsolutePath(),
+              folder.dir(),
               new Shape(workers, cores, memory, port),
               StandaloneCluster.thisClasspath(),
               Duration.ofSeconds(timeoutSeconds));
@@ -103,7 +103,7 @@ public final class ClusterCommand {
 
     @Override
     public Integer call() throws Exception {
-      boolean stopped = StandaloneCluster.stop(folder.dir().toAbsolutePath());
+      boolean stopped = StandaloneCluster.stop(folder.dir());
       System.err.println(stopped ? "cluster stopped" : "no cluster runs from " + folder.dir());
       return 0;
     }
@@ -118,7 +118,7 @@ public final class ClusterCommand {
 
     @Override
     public Integer call() {
-      Optional<State> state = StandaloneCluster.running(folder.dir().toAbsolutePath());
+      Optional<State> state = StandaloneCluster.running(folder.dir());
       state.ifPresentOrElse(
           s -> System.out.println(s.masterUrl()),
           () -> System.err.println("no cluster runs from " + folder.dir()));

@@ -32,7 +32,7 @@ public final class ClusterWatchdog implements AutoCloseable {
   public static ClusterWatchdog start(
       SparkContext context, Duration timeout, Consumer<String> onFailure) {
     ClusterWatchdog watchdog = new ClusterWatchdog(context, timeout, onFailure);
-    if (!isLocal(context.master())) {
+    if (!context.isLocal()) {
       watchdog.thread.start();
     }
     return watchdog;
@@ -48,10 +48,6 @@ public final class ClusterWatchdog implements AutoCloseable {
           err.flush();
           Runtime.getRuntime().halt(EXIT_CODE);
         });
-  }
-
-  public static boolean isLocal(String master) {
-    return master.equals("local") || master.startsWith("local[");
   }
 
   private void watch(SparkContext context, Duration timeout, Consumer<String> onFailure) {
