@@ -3,6 +3,8 @@ package co.backprop.engines.generation;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import co.backprop.contract.model.ModelException;
+import co.backprop.engines.tensor.NativeTensor;
+import co.backprop.engines.tensor.NativeTensors;
 import co.backprop.engines.tensor.TensorInputs;
 import co.backprop.engines.tensor.TensorOutputs;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A decoder-only model (GPT-2 style) exported to ONNX — {@code input_ids}, {@code attention_mask},
@@ -24,6 +27,7 @@ public final class OnnxCausalLm implements LanguageModel {
   private static final String PRESENT = "present.";
 
   private final Predictor<TensorInputs, TensorOutputs> predictor;
+  private final Supplier<NativeTensors> nativeTensors;
   private final int eos;
   private final long pad;
   private final boolean cache;
@@ -34,18 +38,21 @@ public final class OnnxCausalLm implements LanguageModel {
   private final Map<String, long[]> pastShapes = new LinkedHashMap<>();
 
   /**
+   * @param nativeTensors a new scope in the engine for one session's KV cache
    * @param inputs the names of the graph's inputs
    * @param cacheLayout [heads, head size] of the cache tensors (from the model's config)
    * @param useCache feed the KV cache when the graph takes one (false: recompute every step)
    */
   public OnnxCausalLm(
       Predictor<TensorInputs, TensorOutputs> predictor,
+      Supplier<NativeTensors> nativeTensors,
       Set<String> inputs,
       long[] cacheLayout,
       int eos,
       long pad,
       boolean useCache) {
     this.predictor = predictor;
+    this.nativeTensors = nativeTensors;
     this.eos = eos;
     this.pad = pad;
     this.positions = inputs.contains("position_ids");
@@ -85,15 +92,32 @@ public final class OnnxCausalLm implements LanguageModel {
       Arrays.fill(masks[row], length - prompt.length, length, 1);
     }
     CausalSession session = new CausalSession(sequences, masks);
-    session.run(length);
+    try {
+      session.run(length);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
     return session;
   }
 
+  /**
+   * One batch's decoding. The KV cache stays in the engine between steps ({@link NativeTensors}):
+   * each step feeds the previous step's {@code present.*} outputs back as {@code past_key_values.*}
+   * without copying them through Java; the logits are the only output copied out. The cache is
+   * copied only when the rows change (a sequence ends, beams reorder).
+   */
   private final class CausalSession implements Session {
     private long[][] sequences;
     private long[][] masks;
     private float[][] logits;
-    private Map<String, TensorOutputs.Tensor> past = Map.of();
+
+    /**
+     * The cache by input name ({@code past_key_values.N.key/value}); empty before the first run.
+     */
+    private Map<String, NativeTensor> past = new LinkedHashMap<>();
+
+    private final NativeTensors kept = cache ? nativeTensors.get() : null;
 
     CausalSession(long[][] sequences, long[][] masks) {
       this.sequences = sequences;
@@ -107,6 +131,9 @@ public final class OnnxCausalLm implements LanguageModel {
 
     @Override
     public void select(int[] rows) {
+      if (isIdentity(rows, sequences.length)) {
+        return;
+      }
       long[][] keptSequences = new long[rows.length][];
       long[][] keptMasks = new long[rows.length][];
       float[][] keptLogits = new float[rows.length][];
@@ -118,9 +145,9 @@ public final class OnnxCausalLm implements LanguageModel {
       sequences = keptSequences;
       masks = keptMasks;
       logits = keptLogits;
-      Map<String, TensorOutputs.Tensor> keptPast = new LinkedHashMap<>();
-      past.forEach((name, tensor) -> keptPast.put(name, gatherRows(tensor, rows)));
-      past = keptPast;
+      Map<String, NativeTensor> keptPast = new LinkedHashMap<>();
+      past.forEach((name, tensor) -> keptPast.put(name, tensor.rows(rows)));
+      replacePast(keptPast);
     }
 
     @Override
@@ -161,17 +188,18 @@ public final class OnnxCausalLm implements LanguageModel {
       }
       boolean withPast = cache && !past.isEmpty();
       for (Map.Entry<String, long[]> input : pastShapes.entrySet()) {
-        TensorOutputs.Tensor previous =
-            withPast ? past.get(PRESENT + input.getKey().substring(PAST.length())) : null;
         long[] layout = input.getValue();
-        if (previous != null) {
-          inputs.add(input.getKey(), previous.values(), previous.shape());
+        if (withPast) {
+          inputs.add(input.getKey(), past.get(input.getKey()));
         } else {
           inputs.add(input.getKey(), new float[0], rows, layout[0], 0, layout[1]);
         }
       }
       if (cacheBranch) {
         inputs.add("use_cache_branch", new boolean[] {withPast}, 1);
+      }
+      if (cache) {
+        inputs.keepOutputs(PRESENT, kept);
       }
       TensorOutputs outputs;
       try {
@@ -189,19 +217,40 @@ public final class OnnxCausalLm implements LanguageModel {
         logits[row] = Arrays.copyOfRange(all.values(), offset, offset + vocabulary);
       }
       if (cache) {
-        Map<String, TensorOutputs.Tensor> present = new LinkedHashMap<>();
+        Map<String, NativeTensor> present = new LinkedHashMap<>();
         for (String input : pastShapes.keySet()) {
-          String name = PRESENT + input.substring(PAST.length());
-          present.put(name, outputs.require(name));
+          present.put(input, outputs.kept(PRESENT + input.substring(PAST.length())));
         }
-        past = present;
+        replacePast(present);
       }
+    }
+
+    /** The new cache in place of the old, which no pass reads any more. */
+    private void replacePast(Map<String, NativeTensor> next) {
+      past.values().forEach(NativeTensor::close);
+      past = next;
     }
 
     @Override
     public void close() {
-      // The predictor belongs to the runner and outlives the session; the arrays are garbage.
+      past = Map.of();
+      if (kept != null) {
+        kept.close();
+      }
     }
+  }
+
+  /** Rows 0..n-1 in order: nothing to select. */
+  private static boolean isIdentity(int[] rows, int current) {
+    if (rows.length != current) {
+      return false;
+    }
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] != i) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Rows of a [batch, ...] tensor, in this order. */

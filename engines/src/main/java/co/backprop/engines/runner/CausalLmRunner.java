@@ -37,6 +37,7 @@ public final class CausalLmRunner implements ModelRunner<GenerationInput> {
     this.model =
         new OnnxCausalLm(
             predictor,
+            () -> weights.newNativeTensors("model"),
             inputs,
             cacheLayout(weights),
             eos,

@@ -11,6 +11,7 @@ import co.backprop.contract.model.ModelFiles;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.Json;
 import co.backprop.engines.tensor.NamedTensorTranslator;
+import co.backprop.engines.tensor.NativeTensors;
 import co.backprop.engines.tensor.TensorInputs;
 import co.backprop.engines.tensor.TensorOutputs;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +135,11 @@ public final class TransformerModel implements AutoCloseable {
   /** A predictor of the graph of this role ({@code model}, {@code encoder}, {@code decoder}). */
   public Predictor<TensorInputs, TensorOutputs> newPredictor(String role) {
     return graph(role).newPredictor();
+  }
+
+  /** A scope for tensors that stay in the engine across passes of this graph (a KV cache). */
+  public NativeTensors newNativeTensors(String role) {
+    return new NativeTensors(graph(role).getNDManager());
   }
 
   /** The graph's inputs by name (their shapes when the engine gives them, else null). */

@@ -1,10 +1,14 @@
 package co.backprop.engines.tensor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A forward pass's outputs, copied out of native memory: name → values and shape. */
+/**
+ * A forward pass's outputs: copied out of native memory (name → values and shape), or kept there
+ * when the inputs asked for it.
+ */
 public final class TensorOutputs {
   public record Tensor(float[] values, long[] shape) {
     public int dimension(int axis) {
@@ -13,9 +17,30 @@ public final class TensorOutputs {
   }
 
   private final Map<String, Tensor> byName = new LinkedHashMap<>();
+  private final Map<String, NativeTensor> kept = new LinkedHashMap<>();
 
   void put(String name, Tensor tensor) {
     byName.put(name, tensor);
+  }
+
+  void keep(String name, NativeTensor tensor) {
+    kept.put(name, tensor);
+  }
+
+  /** The named output kept in the engine ({@link TensorInputs#keepOutputs}), or an error. */
+  public NativeTensor kept(String name) {
+    NativeTensor tensor = kept.get(name);
+    if (tensor == null) {
+      throw new IllegalStateException(
+          "the model has no output '" + name + "'; its outputs are " + names());
+    }
+    return tensor;
+  }
+
+  private List<String> names() {
+    List<String> names = new ArrayList<>(byName.keySet());
+    names.addAll(kept.keySet());
+    return names;
   }
 
   /** The named output; the first one when the model names it otherwise. */
@@ -35,10 +60,7 @@ public final class TensorOutputs {
     Tensor tensor = byName.get(name);
     if (tensor == null) {
       throw new IllegalStateException(
-          "the model has no output '"
-              + name
-              + "'; its outputs are "
-              + List.copyOf(byName.keySet()));
+          "the model has no output '" + name + "'; its outputs are " + names());
     }
     return tensor;
   }

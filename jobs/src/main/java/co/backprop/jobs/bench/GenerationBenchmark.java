@@ -26,7 +26,10 @@ import java.util.Map;
  * greedy), so both runs do the same work; their texts must come out identical.
  */
 public final class GenerationBenchmark {
-  public record Result(double cachedTokensPerSecond, double uncachedTokensPerSecond) {}
+  public record Result(
+      double cachedTokensPerSecond,
+      double uncachedTokensPerSecond,
+      double decodingTokensPerSecond) {}
 
   private final Path folder;
   private final int prompts;
@@ -64,14 +67,18 @@ public final class GenerationBenchmark {
         "");
   }
 
-  public Result run() {
+  private List<GenerationRequest> requests(int length) {
     List<GenerationRequest> requests = new ArrayList<>();
     GenerationParameters parameters =
-        new GenerationParameters(
-            maxLength, maxLength, 0.0, null, null, null, null, null, null, null);
+        new GenerationParameters(length, length, 0.0, null, null, null, null, null, null, null);
     for (String sentence : SyntheticSentences.generate(prompts, 11)) {
       requests.add(new GenerationRequest(sentence, parameters, null));
     }
+    return requests;
+  }
+
+  public Result run() {
+    List<GenerationRequest> requests = requests(maxLength);
     out.printf(
         Locale.ROOT,
         "generation benchmark: %s, %d prompts, %d tokens each, micro-batches of %d, %d intra-op"
@@ -82,25 +89,44 @@ public final class GenerationBenchmark {
         batchRows,
         threads);
     List<TaskOutput> cachedTexts = new ArrayList<>();
-    double cached = tokensPerSecond(spec(true), requests, cachedTexts);
+    Run cachedRun = timed(spec(true), requests, maxLength, cachedTexts);
+    double cached = cachedRun.tokensPerSecond();
+    // The prompts alone (one token each): what reading them costs, so the rest is decoding.
+    Run prompted = timed(spec(true), requests(1), 1, new ArrayList<>());
+    double decoding =
+        (double) (cachedRun.tokens() - prompted.tokens())
+            / (cachedRun.seconds() - prompted.seconds());
     List<TaskOutput> uncachedTexts = new ArrayList<>();
-    double uncached = tokensPerSecond(spec(false), requests, uncachedTexts);
+    double uncached = timed(spec(false), requests, maxLength, uncachedTexts).tokensPerSecond();
     if (!cachedTexts.equals(uncachedTexts)) {
       throw new IllegalStateException("the cached and the uncached runs generated different texts");
     }
     out.printf(Locale.ROOT, "  with the KV cache:         %8.1f tokens/s%n", cached);
+    out.printf(
+        Locale.ROOT,
+        "    of which reading the prompts (first token): %.2f s of %.2f s; decoding alone %.1f"
+            + " tokens/s%n",
+        prompted.seconds(),
+        cachedRun.seconds(),
+        decoding);
     out.printf(Locale.ROOT, "  recomputing every step:    %8.1f tokens/s%n", uncached);
     out.printf(
         Locale.ROOT,
         "  cache / no cache: %.2fx (same %d texts both ways)%n",
         cached / uncached,
         cachedTexts.size());
-    return new Result(cached, uncached);
+    return new Result(cached, uncached, decoding);
+  }
+
+  private record Run(long tokens, double seconds) {
+    double tokensPerSecond() {
+      return tokens / seconds;
+    }
   }
 
   @SuppressWarnings("unchecked")
-  private double tokensPerSecond(
-      ModelSpec spec, List<GenerationRequest> requests, List<TaskOutput> texts) {
+  private Run timed(
+      ModelSpec spec, List<GenerationRequest> requests, int length, List<TaskOutput> texts) {
     try (ModelRunner<GenerationInput> runner =
         (ModelRunner<GenerationInput>)
             ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
@@ -113,9 +139,9 @@ public final class GenerationBenchmark {
                 .map(runner::prepare)
                 .toList();
         texts.addAll(runner.run(batch));
-        tokens += (long) batch.size() * maxLength;
+        tokens += (long) batch.size() * length;
       }
-      return tokens / ((System.nanoTime() - start) / 1e9);
+      return new Run(tokens, (System.nanoTime() - start) / 1e9);
     }
   }
 }
