@@ -121,6 +121,27 @@ final class JdbcJobQueue implements JobQueue {
         });
   }
 
+  @Override
+  public List<Job> jobsOf(String account, int limit) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT * FROM jobs WHERE account = ? ORDER BY created_at DESC, id DESC LIMIT"
+                      + " ?")) {
+            query.setString(1, account);
+            query.setInt(2, limit);
+            List<Job> jobs = new java.util.ArrayList<>();
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                jobs.add(job(row));
+              }
+            }
+            return jobs;
+          }
+        });
+  }
+
   private static Optional<Job> find(Connection connection, String id) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
       query.setString(1, id);
@@ -285,7 +306,7 @@ final class JdbcJobQueue implements JobQueue {
           if (!finish(connection, id, worker, status, outcome)) {
             return false;
           }
-          JdbcUsageLedger.insert(connection, usageSource, usage);
+          JdbcUsageLedger.insert(connection, usageSource, usage, clock.millis());
           return true;
         });
   }

@@ -44,6 +44,9 @@ public interface JobQueue {
   /** The jobs of these ids that exist, in one read: how waiting callers learn which have ended. */
   List<Job> jobs(java.util.Collection<String> ids);
 
+  /** An account's newest jobs, newest first, at most {@code limit}. */
+  List<Job> jobsOf(String account, int limit);
+
   /** The job if this account owns it: another account's job does not exist for it. */
   default Optional<Job> job(String id, String account) {
     return job(id).filter(job -> job.account().equals(account));

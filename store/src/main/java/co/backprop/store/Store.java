@@ -24,7 +24,7 @@ public final class Store implements AutoCloseable {
     this.database = database;
     this.accounts = new JdbcAccounts(database, clock);
     this.queue = new JdbcJobQueue(database, clock);
-    this.ledger = new JdbcUsageLedger(database);
+    this.ledger = new JdbcUsageLedger(database, clock);
     this.models = new JdbcUploadedModels(database, clock);
     this.serving = new JdbcServingRegistry(database, clock);
   }

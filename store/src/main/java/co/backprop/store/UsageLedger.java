@@ -22,6 +22,15 @@ public interface UsageLedger {
   /** An account's usage in a period ({@code yyyy-MM}), summed by task and model. */
   List<UsageRow> usage(String account, String period);
 
+  /** Compute seconds recorded on one day (UTC). */
+  record DailyUsage(java.time.LocalDate day, double computeSeconds) {}
+
+  /**
+   * An account's compute seconds in a period by the day they were recorded (UTC), oldest first;
+   * days without usage are left out.
+   */
+  List<DailyUsage> daily(String account, String period);
+
   /** The compute seconds an account used in a period. */
   double used(String account, String period);
 }

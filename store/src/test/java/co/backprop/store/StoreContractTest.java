@@ -206,6 +206,39 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void anAccountsJobsListNewestFirstAndOnlyItsOwn() {
+    enqueue("j1", "acme", null);
+    clock.advance(Duration.ofSeconds(1));
+    enqueue("j2", "zeta", null);
+    clock.advance(Duration.ofSeconds(1));
+    enqueue("j3", "acme", null);
+    assertThat(frontDoor.queue().jobsOf("acme", 10))
+        .extracting(Job::id)
+        .containsExactly("j3", "j1");
+    assertThat(frontDoor.queue().jobsOf("acme", 1)).extracting(Job::id).containsExactly("j3");
+    assertThat(frontDoor.queue().jobsOf("zeta", 10)).extracting(Job::id).containsExactly("j2");
+    assertThat(frontDoor.queue().jobsOf("omega", 10)).isEmpty();
+  }
+
+  @Test
+  void usageIsSummedByTheDayItWasRecordedOn() {
+    UsageRow row = new UsageRow("acme", "2026-11", "qa", "english", 1, 1.5);
+    frontDoor.ledger().record("a", List.of(row));
+    clock.advance(Duration.ofHours(1));
+    frontDoor.ledger().record("b", List.of(row));
+    clock.advance(Duration.ofDays(2));
+    frontDoor
+        .ledger()
+        .record("c", List.of(row, new UsageRow("acme", "2026-11", "emotion", "english", 1, 0.25)));
+    // START is 2026-11-20T10:00Z: two rows that day, two on the 22nd.
+    assertThat(worker.ledger().daily("acme", "2026-11"))
+        .containsExactly(
+            new UsageLedger.DailyUsage(java.time.LocalDate.parse("2026-11-20"), 3.0),
+            new UsageLedger.DailyUsage(java.time.LocalDate.parse("2026-11-22"), 1.75));
+    assertThat(worker.ledger().daily("zeta", "2026-11")).isEmpty();
+  }
+
+  @Test
   void aJobCancelledWhileItsWorkerDiedEndsCancelledAtTheNextClaim() {
     enqueue("s", "acme", null);
     worker.queue().claim("dead", Duration.ofSeconds(5)).orElseThrow();
