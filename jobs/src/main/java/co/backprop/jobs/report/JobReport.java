@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import co.backprop.contract.task.Json;
 import co.backprop.outputs.JobOutput;
 import co.backprop.outputs.OutputLayout;
+import co.backprop.outputs.ReportWording;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -142,14 +143,40 @@ public final class JobReport {
       figure(page, "retried", "retried (had errors)", count(summary, "retried"));
       page.append("</div>");
     }
-    page.append("<h2>Model loads</h2><ul id=\"model-loads\">");
-    summary
-        .path("model_loads")
-        .forEach(load -> page.append("<li>").append(escape(load.asText())).append("</li>"));
-    page.append("</ul>");
+    page.append("<h2>").append(ReportWording.MODEL_LOADS).append("</h2>");
+    if (summary.path("model_loads").isEmpty()) {
+      empty(page, "model-loads", ReportWording.NO_MODEL_LOADS);
+    } else {
+      page.append("<ul id=\"model-loads\">");
+      summary
+          .path("model_loads")
+          .forEach(load -> page.append("<li>").append(escape(load.asText())).append("</li>"));
+      page.append("</ul>");
+    }
 
+    page.append("<h2>").append(ReportWording.USAGE).append("</h2>");
+    if (summary.path("usage").isEmpty()) {
+      empty(page, "usage", ReportWording.NO_USAGE);
+    } else {
+      usageTable(page, summary);
+    }
+    errors(page, summary, errorRows);
+    page.append("</body></html>\n");
+    return page.toString();
+  }
+
+  /** An empty section: one sentence where its table would be. */
+  private static void empty(StringBuilder page, String id, String sentence) {
+    page.append("<p class=\"empty\" id=\"")
+        .append(id)
+        .append("\">")
+        .append(sentence)
+        .append("</p>");
+  }
+
+  private static void usageTable(StringBuilder page, JsonNode summary) {
     page.append(
-        "<h2>Usage</h2><table"
+        "<table"
             + " id=\"usage\"><tr><th>account</th><th>period</th><th>task</th><th>model</th><th>requests</th><th>compute"
             + " seconds</th></tr>");
     for (JsonNode usage : summary.path("usage")) {
@@ -200,22 +227,31 @@ public final class JobReport {
             "var value=document.createElementNS(ns,'text');value.setAttribute('x',126+w);value.setAttribute('y',y+14);value.textContent=data[account].toFixed(3)+'"
                 + " s';svg.appendChild(value);")
         .append("y+=26;});})();</script>");
+  }
 
-    page.append(
-        "<h2>Most frequent errors</h2><table"
-            + " id=\"top-errors\"><tr><th>rows</th><th>error</th></tr>");
-    for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("top_errors").fields();
-        it.hasNext(); ) {
-      Map.Entry<String, JsonNode> error = it.next();
-      page.append("<tr><td>")
-          .append(error.getValue().asLong())
-          .append("</td><td class=\"error\">")
-          .append(escape(error.getKey()))
-          .append("</td></tr>");
+  private static void errors(StringBuilder page, JsonNode summary, ArrayNode errorRows) {
+    page.append("<h2>").append(ReportWording.TOP_ERRORS).append("</h2>");
+    if (summary.path("top_errors").isEmpty()) {
+      empty(page, "top-errors", ReportWording.NO_ERRORS);
+    } else {
+      page.append("<table id=\"top-errors\"><tr><th>rows</th><th>error</th></tr>");
+      for (Iterator<Map.Entry<String, JsonNode>> it = summary.path("top_errors").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> error = it.next();
+        page.append("<tr><td>")
+            .append(error.getValue().asLong())
+            .append("</td><td class=\"error\">")
+            .append(escape(error.getKey()))
+            .append("</td></tr>");
+      }
+      page.append("</table>");
     }
-    page.append(
-        "</table><h2>First error rows</h2><table"
-            + " id=\"error-rows\"><tr><th>row</th><th>error</th></tr>");
+    page.append("<h2>").append(ReportWording.ERROR_ROWS).append("</h2>");
+    if (errorRows.isEmpty()) {
+      empty(page, "error-rows", ReportWording.NO_ERRORS);
+      return;
+    }
+    page.append("<table id=\"error-rows\"><tr><th>row</th><th>error</th></tr>");
     for (JsonNode error : errorRows) {
       page.append("<tr><td>")
           .append(escape(error.path("row").asText()))
@@ -223,8 +259,7 @@ public final class JobReport {
           .append(escape(error.path("error").asText()))
           .append("</td></tr>");
     }
-    page.append("</table></body></html>\n");
-    return page.toString();
+    page.append("</table>");
   }
 
   private static void figure(StringBuilder page, String id, String label, String value) {
