@@ -5,6 +5,8 @@ import co.backprop.contract.model.ModelException;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.Json;
 import co.backprop.contract.task.Task;
+import co.backprop.frontdoor.console.ConsoleAssets;
+import co.backprop.frontdoor.console.ConsoleSessions;
 import co.backprop.frontdoor.http.ApiException;
 import co.backprop.frontdoor.http.ApiKeys;
 import co.backprop.frontdoor.http.JobController;
@@ -13,6 +15,7 @@ import co.backprop.frontdoor.http.JobWaiter;
 import co.backprop.frontdoor.http.ModelController;
 import co.backprop.frontdoor.http.Models;
 import co.backprop.frontdoor.http.Results;
+import co.backprop.frontdoor.http.SessionController;
 import co.backprop.frontdoor.http.TaskController;
 import co.backprop.frontdoor.http.UsageController;
 import co.backprop.frontdoor.serving.ServingPool;
@@ -57,8 +60,10 @@ public final class FrontDoor implements AutoCloseable {
           "POST /summarisation",
           "POST /emotion",
           "POST /jobs",
+          "GET /jobs",
           "GET /jobs/{id}",
           "GET /jobs/{id}/results",
+          "GET /jobs/{id}/report",
           "DELETE /jobs/{id}",
           "GET /models",
           "GET /models/{model}",
@@ -68,7 +73,17 @@ public final class FrontDoor implements AutoCloseable {
           "PUT /uploads/{token}",
           "GET /usage",
           "GET /health",
-          "GET /openapi.json");
+          "GET /openapi.json",
+          "GET /console",
+          "GET /console/{file}",
+          "POST /console/session",
+          "GET /console/session",
+          "DELETE /console/session");
+
+  /** How long a console sign-in lasts, and how many this front door holds at most. */
+  private static final Duration CONSOLE_SESSION = Duration.ofHours(8);
+
+  private static final int MAX_CONSOLE_SESSIONS = 10_000;
 
   private final Javalin server;
   private final List<AutoCloseable> parts;
@@ -92,7 +107,11 @@ public final class FrontDoor implements AutoCloseable {
     Results results = new Results(config.hadoopSettings());
     Quotas quotas =
         new Quotas(store.accounts(), store.ledger(), config.clock(), Duration.ofSeconds(2));
-    ApiKeys keys = new ApiKeys(store.accounts());
+    ConsoleSessions sessions =
+        new ConsoleSessions(config.clock(), CONSOLE_SESSION, MAX_CONSOLE_SESSIONS);
+    ApiKeys keys = new ApiKeys(store.accounts(), sessions);
+    SessionController signIns = new SessionController(store.accounts(), sessions);
+    ConsoleAssets console = new ConsoleAssets();
     TaskController tasks =
         new TaskController(
             queue,
@@ -129,8 +148,10 @@ public final class FrontDoor implements AutoCloseable {
                 app.routes.post("/" + task.apiName(), ctx -> tasks.handle(ctx, task));
               }
               app.routes.post("/jobs", jobs::submit);
+              app.routes.get("/jobs", jobs::list);
               app.routes.get("/jobs/{id}", jobs::get);
               app.routes.get("/jobs/{id}/results", jobs::results);
+              app.routes.get("/jobs/{id}/report", jobs::report);
               app.routes.delete("/jobs/{id}", jobs::cancel);
               app.routes.get("/models", modelRoutes::list);
               app.routes.get("/models/{model}", modelRoutes::get);
@@ -144,6 +165,17 @@ public final class FrontDoor implements AutoCloseable {
                   ctx -> json(ctx, 200, Json.MAPPER.createObjectNode().put("status", "ok")));
               app.routes.get(
                   "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+              app.routes.get("/console", console::page);
+              app.routes.post("/console/session", signIns::signIn);
+              app.routes.get("/console/session", signIns::get);
+              app.routes.delete("/console/session", signIns::signOut);
+              app.routes.get(
+                  "/console/{file}",
+                  ctx -> {
+                    if (!console.file(ctx)) {
+                      message(ctx, 404, "not found");
+                    }
+                  });
               registerErrors(app);
             });
     server.start(config.host(), config.port());

@@ -152,7 +152,11 @@ final class ServeCommand implements Callable<Integer> {
             + frontDoor.port()
             + " (data in "
             + config.data()
-            + ")");
+            + "); web console on http://"
+            + host
+            + ":"
+            + frontDoor.port()
+            + "/console");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -12,6 +12,8 @@ import co.backprop.frontdoor.tenancy.AccountFiles;
 import co.backprop.frontdoor.tenancy.Quotas;
 import co.backprop.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class JobController {
   private final AccountFiles files;
   private final Quotas quotas;
   private final JobWaiter waiter;
+  private final JobReports reports;
 
   public JobController(
       Store store,
@@ -61,6 +64,7 @@ public final class JobController {
     this.queue = queue;
     this.models = models;
     this.results = results;
+    this.reports = new JobReports(results);
     this.files = files;
     this.quotas = quotas;
   }
@@ -241,6 +245,31 @@ public final class JobController {
                     finished ->
                         Bodies.send(
                             ctx, 200, JobViews.view(finished.orElseGet(() -> owned(ctx))))));
+  }
+
+  /** GET /jobs: the account's newest jobs first, {@code ?limit=} 1 to 200 (default 50). */
+  public void list(Context ctx) {
+    String given = ctx.queryParam("limit");
+    int limit = 50;
+    if (given != null) {
+      try {
+        limit = Integer.parseInt(given);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 200) {
+        throw ApiException.badRequest("limit: must be 1 to 200 but got '" + given + "'");
+      }
+    }
+    ObjectNode answer = Json.MAPPER.createObjectNode();
+    ArrayNode list = answer.putArray("jobs");
+    store.queue().jobsOf(ApiKeys.account(ctx), limit).forEach(job -> list.add(JobViews.view(job)));
+    Bodies.send(ctx, 200, answer);
+  }
+
+  /** GET /jobs/{id}/report: the job page's summary, frequent errors and first error rows. */
+  public void report(Context ctx) {
+    Bodies.send(ctx, 200, reports.report(owned(ctx)));
   }
 
   public void cancel(Context ctx) {

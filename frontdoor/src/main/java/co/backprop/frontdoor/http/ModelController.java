@@ -55,7 +55,7 @@ public final class ModelController {
   public void list(Context ctx) {
     ArrayNode list = Json.MAPPER.createArrayNode();
     for (UserModel model : models.uploaded(ApiKeys.account(ctx))) {
-      list.add(summary(model));
+      list.add(summary(model).put("build_message", model.buildMessage()));
     }
     if (Boolean.parseBoolean(ctx.queryParam("include_global"))) {
       Map<String, ObjectNode> global = new LinkedHashMap<>();

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * GET /usage: a month's compute seconds by task and model, against the account's monthly limit
- * (1000 seconds on the free tier): what is left and when it resets.
+ * (1000 seconds on the free tier): what is left and when it resets, and the seconds of each day
+ * that had usage.
  */
 public final class UsageController {
   private final UsageLedger ledger;
@@ -45,6 +46,13 @@ public final class UsageController {
     }
     if (period.equals(now.period())) {
       usage.put("resets_at", now.resetsAt().toString());
+    }
+    ArrayNode byDay = usage.putArray("by_day");
+    for (UsageLedger.DailyUsage day : ledger.daily(account, period)) {
+      byDay
+          .addObject()
+          .put("day", day.day().toString())
+          .put("compute_seconds", day.computeSeconds());
     }
     ArrayNode byModel = usage.putArray("by_task_model");
     for (UsageRow row : rows) {
