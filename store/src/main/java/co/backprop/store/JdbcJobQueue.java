@@ -110,13 +110,7 @@ final class JdbcJobQueue implements JobQueue {
             for (int i = 0; i < list.size(); i++) {
               query.setString(i + 1, list.get(i));
             }
-            List<Job> jobs = new java.util.ArrayList<>();
-            try (ResultSet row = query.executeQuery()) {
-              while (row.next()) {
-                jobs.add(job(row));
-              }
-            }
-            return jobs;
+            return jobsOf(query);
           }
         });
   }
@@ -131,15 +125,20 @@ final class JdbcJobQueue implements JobQueue {
                       + " ?")) {
             query.setString(1, account);
             query.setInt(2, limit);
-            List<Job> jobs = new java.util.ArrayList<>();
-            try (ResultSet row = query.executeQuery()) {
-              while (row.next()) {
-                jobs.add(job(row));
-              }
-            }
-            return jobs;
+            return jobsOf(query);
           }
         });
+  }
+
+  /** The jobs a query's rows describe, in its order. */
+  private static List<Job> jobsOf(PreparedStatement query) throws SQLException {
+    List<Job> jobs = new java.util.ArrayList<>();
+    try (ResultSet row = query.executeQuery()) {
+      while (row.next()) {
+        jobs.add(job(row));
+      }
+    }
+    return jobs;
   }
 
   private static Optional<Job> find(Connection connection, String id) throws SQLException {

@@ -29,18 +29,18 @@ public final class TensorOutputs {
 
   /** The named output kept in the engine ({@link TensorInputs#keepOutputs}), or an error. */
   public NativeTensor kept(String name) {
-    NativeTensor tensor = kept.get(name);
-    if (tensor == null) {
-      throw new IllegalStateException(
-          "the model has no output '" + name + "'; its outputs are " + names());
-    }
-    return tensor;
+    return found(kept.get(name), name);
   }
 
-  private List<String> names() {
-    List<String> names = new ArrayList<>(byName.keySet());
-    names.addAll(kept.keySet());
-    return names;
+  /** The output, or an error naming every output the model has. */
+  private <T> T found(T output, String name) {
+    if (output == null) {
+      List<String> names = new ArrayList<>(byName.keySet());
+      names.addAll(kept.keySet());
+      throw new IllegalStateException(
+          "the model has no output '" + name + "'; its outputs are " + names);
+    }
+    return output;
   }
 
   /** The named output; the first one when the model names it otherwise. */
@@ -57,11 +57,6 @@ public final class TensorOutputs {
 
   /** The named output, or an error listing the outputs the model has. */
   public Tensor require(String name) {
-    Tensor tensor = byName.get(name);
-    if (tensor == null) {
-      throw new IllegalStateException(
-          "the model has no output '" + name + "'; its outputs are " + names());
-    }
-    return tensor;
+    return found(byName.get(name), name);
   }
 }

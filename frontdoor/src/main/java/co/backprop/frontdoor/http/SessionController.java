@@ -1,8 +1,10 @@
 package co.backprop.frontdoor.http;
 
+import co.backprop.contract.task.Json;
 import co.backprop.frontdoor.console.ConsoleSessions;
 import co.backprop.store.Accounts;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 
 /**
@@ -46,7 +48,12 @@ public final class SessionController {
     if (session == null) {
       // Signed in with an x-api-key header, not a console session.
       Bodies.send(
-          ctx, 200, Json.object().put("account", ApiKeys.account(ctx)).putNull("expires_at"));
+          ctx,
+          200,
+          Json.MAPPER
+              .createObjectNode()
+              .put("account", ApiKeys.account(ctx))
+              .putNull("expires_at"));
       return;
     }
     Bodies.send(ctx, 200, view(session));
@@ -58,12 +65,12 @@ public final class SessionController {
       sessions.close(token);
     }
     ctx.header("Set-Cookie", cookie(ctx, "", 0));
-    Bodies.send(ctx, 200, Json.object().put("signed_out", true));
+    Bodies.send(ctx, 200, Json.MAPPER.createObjectNode().put("signed_out", true));
   }
 
-  private static com.fasterxml.jackson.databind.node.ObjectNode view(
-      ConsoleSessions.Session session) {
-    return Json.object()
+  private static ObjectNode view(ConsoleSessions.Session session) {
+    return Json.MAPPER
+        .createObjectNode()
         .put("account", session.account())
         .put("expires_at", session.expiresAt().toString());
   }
@@ -79,12 +86,5 @@ public final class SessionController {
         + maxAgeSeconds
         + "; HttpOnly; SameSite=Strict"
         + (https ? "; Secure" : "");
-  }
-
-  /** JSON objects of the contract's mapper. */
-  private static final class Json {
-    static com.fasterxml.jackson.databind.node.ObjectNode object() {
-      return co.backprop.contract.task.Json.MAPPER.createObjectNode();
-    }
   }
 }
