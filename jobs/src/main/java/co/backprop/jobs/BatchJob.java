@@ -242,7 +242,7 @@ public final class BatchJob {
       Dataset<Row> previous) {
     int partitions = targetPartitions();
     JsonLinesStage stage = new JsonLinesStage(context(), options.input(), partitions);
-    JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account());
+    JsonLinesStage.Survey survey = stage.survey(mapping == null, options.account(), idField());
     PartitionRunner runner = runner(plan(survey, mapping), accumulators);
     JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
     LineFormat<?> lineFormat = mapping != null ? new TableLines() : new RequestLines();
@@ -259,7 +259,7 @@ public final class BatchJob {
                 DataTypes.StringType);
         rows = InputIds.withHashes(rows, hash, col(InputIds.ORDER), col(InputIds.TEXT));
       }
-      selection = Selection.of(rows, survey.rows(), options.dedupe(), previous);
+      selection = Selection.of(rows, survey.rows(), options.dedupe(), previous, survey.idsUnique());
     }
     if (selection.filtered()) {
       numbered = InputIds.lines(selection.rows());
@@ -300,7 +300,7 @@ public final class BatchJob {
       if (previous != null) {
         rows = InputIds.withHashes(rows, stage.inputHash(runner), struct(stage.inputColumns()));
       }
-      selection = Selection.of(rows, stage.count(), options.dedupe(), previous);
+      selection = Selection.of(rows, stage.count(), options.dedupe(), previous, false);
     }
     Dataset<Row> results =
         stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);

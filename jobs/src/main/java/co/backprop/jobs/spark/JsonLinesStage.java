@@ -24,11 +24,18 @@ import scala.Tuple2;
  * of the file, and when a file cannot be split (gzip) the numbered lines are range-partitioned.
  */
 public final class JsonLinesStage {
-  /** What one pass over a partition found: non-blank lines, and (task/model) names asked for. */
-  public record PartitionSurvey(long lines, Set<String> models) implements Serializable {}
+  /**
+   * What one pass over a partition found: non-blank lines, (task/model) names asked for, and its
+   * ids' hashes (null when it cannot vouch for them: see {@link UniqueIds}).
+   */
+  public record PartitionSurvey(long lines, Set<String> models, long[] idHashes)
+      implements Serializable {}
 
-  /** What the driver knows before inference: total rows, where each partition's lines start. */
-  public record Survey(long rows, long[] firstLine, Set<String> models) {}
+  /**
+   * What the driver knows before inference: total rows, where each partition's lines start, and
+   * whether the ids are certainly all different (false: not known, the exact check decides).
+   */
+  public record Survey(long rows, long[] firstLine, Set<String> models, boolean idsUnique) {}
 
   private final JavaRDD<String> lines;
 
@@ -41,16 +48,20 @@ public final class JsonLinesStage {
   }
 
   /**
-   * One cheap pass before any model runs: counts lines (for progress and numbering) and, for a
-   * request file, collects the models the lines ask for so a missing model fails the job now.
+   * One cheap pass before any model runs: counts lines (for progress and numbering); for a request
+   * file, collects the models the lines ask for so a missing model fails the job now; with an id
+   * field, finds out whether the ids are certainly unique ({@link UniqueIds}).
    */
-  public Survey survey(boolean requestFile, String defaultAccount) {
+  public Survey survey(boolean requestFile, String defaultAccount, String idField) {
+    int idsPerPartition = UniqueIds.MAX_IDS / Math.max(1, lines.getNumPartitions());
     List<PartitionSurvey> partitions =
         lines
             .mapPartitions(
                 (Iterator<String> it) -> {
                   long count = 0;
                   Set<String> models = new TreeSet<>();
+                  UniqueIds.Collector ids =
+                      idField == null ? null : new UniqueIds.Collector(idField, idsPerPartition);
                   long line = 0;
                   while (it.hasNext()) {
                     String text = it.next();
@@ -59,6 +70,9 @@ public final class JsonLinesStage {
                       continue;
                     }
                     count++;
+                    if (ids != null) {
+                      ids.add(text);
+                    }
                     if (requestFile) {
                       RequestLine request = RequestLine.read(line, text, defaultAccount);
                       if (request.error() == null) {
@@ -66,7 +80,9 @@ public final class JsonLinesStage {
                       }
                     }
                   }
-                  return Collections.singletonList(new PartitionSurvey(count, models)).iterator();
+                  return Collections.singletonList(
+                          new PartitionSurvey(count, models, ids == null ? null : ids.hashes()))
+                      .iterator();
                 })
             .collect();
     long[] firstLine = new long[partitions.size()];
@@ -77,7 +93,10 @@ public final class JsonLinesStage {
       rows += partitions.get(i).lines();
       models.addAll(partitions.get(i).models());
     }
-    return new Survey(rows, firstLine, models);
+    boolean idsUnique =
+        idField != null
+            && UniqueIds.unique(partitions.stream().map(PartitionSurvey::idHashes).toList());
+    return new Survey(rows, firstLine, models, idsUnique);
   }
 
   /**

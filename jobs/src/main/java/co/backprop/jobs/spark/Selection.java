@@ -62,11 +62,13 @@ public final class Selection {
    *     InputIds#HASH} when there is a previous index
    * @param dedupe keep each repeated id's first row instead of refusing the input
    * @param previous the live runs' index ({@link RunIndexes#latest}), or null
+   * @param idsUnique the ids are already known to be all different (the survey proved it): the
+   *     duplicate check is skipped
    * @throws IllegalArgumentException listing repeated ids, unless {@code dedupe}
    */
   public static Selection of(
-      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> previous) {
-    InputIds.Duplicates duplicates = inputRows > 1 ? InputIds.duplicates(rows) : null;
+      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> previous, boolean idsUnique) {
+    InputIds.Duplicates duplicates = inputRows > 1 && !idsUnique ? InputIds.duplicates(rows) : null;
     if (duplicates != null && !dedupe) {
       throw new IllegalArgumentException(duplicates.message());
     }
