@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -73,8 +74,8 @@ final class JobReports {
     try {
       Path current = output.requireCurrent();
       return Json.MAPPER.readTree(output.readText(new Path(current, OutputLayout.SUMMARY)));
-    } catch (IllegalArgumentException | JsonProcessingException e) {
-      return Json.MAPPER.createObjectNode();
+    } catch (IllegalArgumentException | JsonProcessingException | UncheckedIOException e) {
+      return Json.MAPPER.createObjectNode(); // the page shows what the job record says
     }
   }
 
@@ -87,6 +88,8 @@ final class JobReports {
       // the first rows are found, or the scan reached its bound
     } catch (IllegalStateException e) {
       report.put("error_rows_note", e.getMessage()); // results in another format than JSON lines
+    } catch (UncheckedIOException e) {
+      report.put("error_rows_note", "the results could not be read");
     }
   }
 
