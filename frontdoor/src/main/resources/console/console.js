@@ -70,7 +70,10 @@ function eta(job) {
 
 function progressCell(job) {
   const p = job.progress;
-  const label = p.total > 0 ? p.done + ' / ' + p.total + ' rows' : (job.status === 'succeeded' ? 'done' : 'counting rows');
+  const label = p.total > 0 ? p.done + ' / ' + p.total + ' rows'
+    : job.status === 'queued' ? 'waiting'
+    : job.status === 'running' ? 'counting rows'
+    : job.status === 'succeeded' ? 'done' : '';
   const bar = el('progress', { max: 1, value: p.fraction, 'aria-label': 'progress of ' + job.job_id, 'data-fraction': p.fraction });
   return el('span', { class: 'progress' }, bar, ' ', el('span', { class: 'progress-text', text: label }), ' ', el('span', { class: 'eta', text: eta(job) }));
 }

@@ -95,7 +95,9 @@ class ConsoleBrowserTest {
     browser.waitFor(
         "document.getElementById('sign-in-error').textContent.length > 0", Duration.ofSeconds(10));
     assertThat(browser.text("#sign-in-error")).isEqualTo("api_key: unknown API key");
-    assertThat(browser.eval("document.getElementById('nav').hidden").asBoolean()).isTrue();
+    // Not shown, not merely marked hidden: no section links before signing in.
+    assertThat(browser.eval("getComputedStyle(document.getElementById('nav')).display").asText())
+        .isEqualTo("none");
     shot("sign-in-error");
     // Every input has a label, so a screen reader names it.
     assertThat(
