@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
   private static final Path SHOTS = Path.of("target/console");
-  private static final int ROWS = 3000;
+  private static final int ROWS = 8000;
 
   private Path data;
   private FrontDoor frontDoor;
@@ -57,7 +57,7 @@ class ConsoleBrowserTest {
         FrontDoor.start(
             TestFrontDoors.builder(data, null, false, Map.of())
                 .optWorkerCommand(worker)
-                .optMaxBodyBytes(1 << 20)
+                .optMaxBodyBytes(4 << 20)
                 .optMaxUploadBytes(200_000)
                 .build());
     api = new ApiClient(frontDoor.port());
