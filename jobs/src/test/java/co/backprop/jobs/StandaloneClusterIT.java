@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +162,7 @@ class StandaloneClusterIT {
     assertSameVectors(vectorsBySku(submitted), vectorsBySku(local));
 
     Path input = aKilledExecutorLosesNoRowAndBillsNoRowTwice(master, state);
+    anApplicationTheMasterRemovesEndsTheJobWithExitCode3(master, state, input);
     losingEveryWorkerEndsTheJobWithExitCode3(master, state, input);
 
     Run stop = backprop("stop-now", "cluster", "stop", "--dir", cluster().toString());
@@ -209,6 +214,49 @@ class StandaloneClusterIT {
     // Spark saw the executor go (its scheduler logs the loss as an error) and ran its tasks again.
     assertThat(survived.err()).containsPattern("Lost executor \\d+ on 127\\.0\\.0\\.1");
     return input;
+  }
+
+  /**
+   * The cluster manager removes the application under a running job (here an operator kills it in
+   * the master's web UI; a master also removes one whose executors keep failing): Spark aborts the
+   * job and stops the context, and the job says so in one line with exit code 3, not as a bug.
+   */
+  private void anApplicationTheMasterRemovesEndsTheJobWithExitCode3(
+      String master, JsonNode state, Path input) throws Exception {
+    Process job = startJob("removed", master, input, work.resolve("removed").toString(), "120");
+    String masterUi = state.get("webUi").asText();
+    HttpClient http = HttpClient.newHttpClient();
+    JsonNode apps =
+        Json.MAPPER
+            .readTree(
+                http.send(
+                        HttpRequest.newBuilder(URI.create(masterUi + "/json/")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("activeapps");
+    assertThat(apps).as("applications on the master").hasSize(1);
+    long killed = System.nanoTime();
+    HttpResponse<String> kill =
+        http.send(
+            HttpRequest.newBuilder(URI.create(masterUi + "/app/kill/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "id=" + apps.get(0).get("id").asText() + "&terminate=true"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(kill.statusCode()).as("the master's kill answer").isEqualTo(302);
+
+    Run removed = finish(job, "removed");
+    assertThat(removed.exitCode()).as(removed.err()).isEqualTo(3);
+    assertThat((System.nanoTime() - killed) / 1e9).as("seconds to give up").isLessThan(30);
+    assertThat(removed.err())
+        .contains(
+            "error: the cluster manager ended the application on "
+                + master
+                + " (Job aborted due to stage failure: Master removed our application: KILLED);"
+                + " executor logs: ")
+        .doesNotContain("a bug");
   }
 
   /**

@@ -252,6 +252,9 @@ public final class JobCommand implements Callable<Integer> {
       JobSummary summary = new BatchJob(spark, options).run();
       summary.print(System.out);
       return 0;
+    } catch (Exception e) { // Spark throws its checked SparkException unannounced; rethrown as is
+      watchdog.explain(e);
+      throw e;
     } finally {
       watchdog.close();
       spark.stop();

@@ -142,6 +142,9 @@ public final class SqlCommand implements Callable<Integer> {
         write(spark, spark.sql(query), paths, started).print(System.out);
       }
       return 0;
+    } catch (Exception e) { // Spark throws its checked SparkException unannounced; rethrown as is
+      watchdog.explain(e);
+      throw e;
     } finally {
       watchdog.close();
       spark.stop();

@@ -3,8 +3,11 @@ package co.backprop.jobs.spark;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkException;
 
 /**
  * Keeps a driver on a cluster from waiting forever: when no executor has been there for the timeout
@@ -17,11 +20,22 @@ import org.apache.spark.SparkContext;
 public final class ClusterWatchdog implements AutoCloseable {
   public static final int EXIT_CODE = 3;
 
+  /**
+   * How long a failed job waits for the context to stop, and the watch for a failed job's reason:
+   * the cluster manager's removal aborts the running job and stops the context, on two threads.
+   */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
+  private final SparkContext context;
+  private final Consumer<String> onFailure;
   private final Thread thread;
+  private final AtomicBoolean reported = new AtomicBoolean();
   private volatile boolean closed;
 
   private ClusterWatchdog(SparkContext context, Duration timeout, Consumer<String> onFailure) {
-    thread = new Thread(() -> watch(context, timeout, onFailure), "backprop-cluster-watchdog");
+    this.context = context;
+    this.onFailure = onFailure;
+    thread = new Thread(() -> watch(timeout), "backprop-cluster-watchdog");
     thread.setDaemon(true);
   }
 
@@ -50,17 +64,33 @@ public final class ClusterWatchdog implements AutoCloseable {
         });
   }
 
-  private void watch(SparkContext context, Duration timeout, Consumer<String> onFailure) {
+  /**
+   * Tells what a failed job's failure was when it was the cluster manager ending the application
+   * (the context stops under the job): {@code onFailure} hears it, as from the watch. Nothing for
+   * other failures or local masters; the caller reports those as it would.
+   */
+  public void explain(Throwable failure) {
+    if (context.isLocal() || !(rootSparkFailure(failure) instanceof SparkException cause)) {
+      return;
+    }
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    while (!context.isStopped() && System.nanoTime() < deadline && pause(50)) {}
+    if (context.isStopped()) {
+      report(ended(firstLine(cause.getMessage())));
+    }
+  }
+
+  private void watch(Duration timeout) {
     long lastSeen = System.nanoTime();
     boolean registered = false;
     while (!closed) {
       if (context.isStopped()) {
-        report(
-            onFailure,
-            "the cluster manager ended the application on "
-                + context.master()
-                + " (its executors could not start or were lost); executor logs: "
-                + logs(context));
+        // A job running when the application ended brings its reason to explain() at once.
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        while (!closed && !reported.get() && System.nanoTime() < deadline) {
+          pause(50);
+        }
+        report(ended("Spark's log above says why"));
         return;
       }
       if (context.getExecutorMemoryStatus().size() > 1) { // the driver's block manager is one
@@ -68,7 +98,6 @@ public final class ClusterWatchdog implements AutoCloseable {
         lastSeen = System.nanoTime();
       } else if (System.nanoTime() - lastSeen > timeout.toNanos()) {
         report(
-            onFailure,
             String.format(
                 Locale.ROOT,
                 "%s within %d s on %s (--executor-timeout); executor logs: %s",
@@ -77,30 +106,68 @@ public final class ClusterWatchdog implements AutoCloseable {
                     : "no executor registered",
                 timeout.toSeconds(),
                 context.master(),
-                logs(context)));
+                logs()));
         return;
       }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
+      if (!pause(500)) {
         return;
       }
     }
   }
 
+  /** Sleeps; false when interrupted (the watch is closing). */
+  private static boolean pause(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private String ended(String why) {
+    return "the cluster manager ended the application on "
+        + context.master()
+        + " ("
+        + why
+        + "); executor logs: "
+        + logs();
+  }
+
+  /** The innermost Spark failure a job's exception wraps (Spark SQL wraps the scheduler's). */
+  private static Throwable rootSparkFailure(Throwable failure) {
+    Throwable spark = null;
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof SparkException) {
+        spark = cause;
+      }
+    }
+    return spark;
+  }
+
+  private static String firstLine(String message) {
+    String text = message == null ? "no reason given" : message.strip();
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end).strip();
+  }
+
   /** Where a standalone or local-cluster worker keeps this application's executor logs. */
-  private static String logs(SparkContext context) {
+  private String logs() {
     String home = System.getenv("SPARK_HOME");
     String work =
         StandaloneCluster.running(StandaloneCluster.defaultDir())
             .filter(cluster -> cluster.masterUrl().equals(context.master()))
             .map(StandaloneCluster.State::workDir)
-            .orElse(home == null ? "the workers' work/ folders" : home + "/work");
-    return work + "/" + context.applicationId() + "/*/stderr";
+            .orElse(home == null ? null : home + "/work");
+    String executors = context.applicationId() + "/*/stderr";
+    return work == null ? executors + " in each worker's work folder" : work + "/" + executors;
   }
 
-  private void report(Consumer<String> onFailure, String message) {
-    if (!closed) {
+  private void report(String message) {
+    if (!closed && reported.compareAndSet(false, true)) {
       onFailure.accept(message);
     }
   }

@@ -206,6 +206,7 @@ public final class Worker implements Runnable {
             budget);
       }
     } catch (Exception | Error e) { // Spark throws its checked SparkException unannounced
+      watchdog.explain(e);
       List<UsageRow> computed = budget == null ? List.of() : computed(job, budget);
       if (stopping.get()) {
         queue()
