@@ -54,6 +54,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -496,6 +497,12 @@ public final class BatchJob {
    * @param index also write the run's index (incremental runs), from the same read of the results
    */
   private Tally tally(DataFormat outputFormat, OutputPaths paths, boolean index) {
+    if (outputFormat == DataFormat.JSONL && !index) {
+      List<UsageTally.Group> groups =
+          UsageTally.groups(context().textFile(paths.results()), tableAccount(), tableTask());
+      return tally(
+          groups, () -> topErrors(readResults(outputFormat, paths, false))); // read again if any
+    }
     Dataset<Row> results = readResults(outputFormat, paths, index);
     if (index) {
       results = results.persist(StorageLevel.MEMORY_AND_DISK());
@@ -513,11 +520,20 @@ public final class BatchJob {
   private Tally tally(Dataset<Row> results) {
     // One pass over what was written gives counts, devices and usage; errors need a second only
     // when there are some.
-    List<UsageTally.Group> groups =
-        UsageTally.groups(
-            results,
-            options.tableMode() ? options.account() : null,
-            options.tableMode() ? options.task().apiName() : null);
+    return tally(UsageTally.groups(results, tableAccount(), tableTask()), () -> topErrors(results));
+  }
+
+  /** Every row's account in table mode (the results have no such column), else null. */
+  private String tableAccount() {
+    return options.tableMode() ? options.account() : null;
+  }
+
+  /** Every row's task in table mode, else null. */
+  private String tableTask() {
+    return options.tableMode() ? options.task().apiName() : null;
+  }
+
+  private static Tally tally(List<UsageTally.Group> groups, Supplier<Map<String, Long>> topErrors) {
     long ok =
         groups.stream()
             .filter(g -> g.status().equals("ok"))
@@ -535,18 +551,21 @@ public final class BatchJob {
             .distinct()
             .sorted()
             .toList();
+    return new Tally(ok, error, devices, error > 0 ? topErrors.get() : Map.of(), groups);
+  }
+
+  /** The five most frequent error messages with their counts, most frequent first. */
+  private static Map<String, Long> topErrors(Dataset<Row> results) {
     Map<String, Long> topErrors = new LinkedHashMap<>();
-    if (error > 0) {
-      results
-          .filter(col(ResultColumns.STATUS).equalTo("error"))
-          .groupBy(ResultColumns.ERROR)
-          .count()
-          .orderBy(desc("count"))
-          .limit(5)
-          .collectAsList()
-          .forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
-    }
-    return new Tally(ok, error, devices, topErrors, groups);
+    results
+        .filter(col(ResultColumns.STATUS).equalTo("error"))
+        .groupBy(ResultColumns.ERROR)
+        .count()
+        .orderBy(desc("count"))
+        .limit(5)
+        .collectAsList()
+        .forEach(r -> topErrors.put(r.getString(0), r.getLong(1)));
+    return topErrors;
   }
 
   private JobSummary summarise(
