@@ -31,6 +31,7 @@ import co.backprop.jobs.output.Compaction;
 import co.backprop.jobs.output.DeltaResults;
 import co.backprop.jobs.output.OutputPaths;
 import co.backprop.jobs.output.RunVersions;
+import co.backprop.jobs.output.TextLines;
 import co.backprop.jobs.spark.GpuScheduling;
 import co.backprop.jobs.spark.InputIds;
 import co.backprop.jobs.spark.JobAccumulators;
@@ -248,8 +249,8 @@ public final class BatchJob {
     JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
     LineFormat<?> lineFormat = mapping != null ? new TableLines() : new RequestLines();
     Selection selection;
-    if (idField() == null) {
-      selection = Selection.all(survey.rows());
+    if (idField() == null || (previous == null && survey.idsUnique())) {
+      selection = Selection.all(survey.rows()); // nothing to check: no Spark SQL query at all
     } else {
       Dataset<Row> rows = InputIds.ofLines(spark, numbered, idField());
       if (previous != null) {
@@ -422,13 +423,16 @@ public final class BatchJob {
   }
 
   private void writeLines(JavaRDD<String> lines, DataFormat outputFormat, OutputPaths paths) {
-    Dataset<String> text = spark.createDataset(lines.rdd(), Encoders.STRING());
     if (outputFormat == DataFormat.JSONL) {
-      text.write().mode(SaveMode.ErrorIfExists).text(paths.results());
+      TextLines.write(lines, paths.results(), context().hadoopConfiguration());
       return;
     }
     // Run the models once: write JSON lines, then convert what was written.
-    text.write().mode(SaveMode.ErrorIfExists).text(paths.staging());
+    spark
+        .createDataset(lines.rdd(), Encoders.STRING())
+        .write()
+        .mode(SaveMode.ErrorIfExists)
+        .text(paths.staging());
     spark
         .read()
         .json(paths.staging())
