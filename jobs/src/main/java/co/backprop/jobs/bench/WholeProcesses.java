@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a user waits for: start-to-exit wall time of two new processes over the same JSON-lines
@@ -94,7 +96,33 @@ public final class WholeProcesses {
         job,
         sentences / job,
         result.ratio());
+    double jobStage = number(work.resolve("job-process"), JOB_STAGE);
+    double loopRate = number(work.resolve("loop-process"), LOOP_RATE);
+    out.printf(
+        Locale.ROOT,
+        "    outside inference: job %.1f s (its cold stage %.1f s, %.1f sentences/s), loop %.1f"
+            + " s%n",
+        job - jobStage,
+        jobStage,
+        sentences / jobStage,
+        loop - sentences / loopRate);
     return result;
+  }
+
+  /** The job's summary line: "(56.8 s running models and writing results)". */
+  private static final Pattern JOB_STAGE = Pattern.compile("\\(([0-9.]+) s running models");
+
+  /** The loop process's line: "bare loop: 20,000 sentences, 413.6 sentences/s". */
+  private static final Pattern LOOP_RATE =
+      Pattern.compile("bare loop: [0-9,]+ sentences, ([0-9.]+)");
+
+  /** A number a process printed, from its log. */
+  private static double number(Path folder, Pattern pattern) throws IOException {
+    Matcher matcher = pattern.matcher(Files.readString(folder.resolve("process.log")));
+    if (!matcher.find()) {
+      throw new IOException("no line matching " + pattern + " in " + folder.resolve("process.log"));
+    }
+    return Double.parseDouble(matcher.group(1));
   }
 
   /** Runs one command to its end; its wall time in seconds. */

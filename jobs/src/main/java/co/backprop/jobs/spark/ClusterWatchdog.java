@@ -12,10 +12,11 @@ import org.apache.spark.SparkException;
 /**
  * Keeps a driver on a cluster from waiting forever: when no executor has been there for the timeout
  * (none registered since the watch began, or every one was lost), or when the cluster manager
- * removes the application (its executors could not start: the context stops under the running job),
- * it says so once, with where the executor logs are. A command line then exits with code {@value
- * #EXIT_CODE}; the front door's worker fails the job and goes on. Local masters need none: their
- * executor is the driver.
+ * removes the application (its executors kept failing, or an operator killed it: Spark aborts the
+ * running job and stops the context), it says so once, with Spark's reason when a failed job brings
+ * it ({@link #explain}) and where the executor logs are. A command line then exits with code
+ * {@value #EXIT_CODE}; the front door's worker fails the job and goes on. Local masters need none:
+ * their executor is the driver.
  */
 public final class ClusterWatchdog implements AutoCloseable {
   public static final int EXIT_CODE = 3;
