@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One real local Spark session per test class: {@code @RegisterExtension static LocalSpark spark}.
  */
-final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
+public final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
   private SparkSession session;
 
   @Override
@@ -21,7 +21,7 @@ final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
     session.stop();
   }
 
-  SparkSession session() {
+  public SparkSession session() {
     return session;
   }
 }

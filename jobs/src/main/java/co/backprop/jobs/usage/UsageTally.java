@@ -46,12 +46,7 @@ public final class UsageTally {
       String model,
       String device,
       long rows,
-      double computeMs) {
-    /** The same group with another compute sum (sums in another order differ in the last bits). */
-    public Group withComputeMs(double sum) {
-      return new Group(status, account, task, model, device, rows, sum);
-    }
-  }
+      double computeMs) {}
 
   /**
    * Counts the written results in one pass: rows and compute by (status, account, task, model,

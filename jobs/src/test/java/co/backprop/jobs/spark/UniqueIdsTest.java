@@ -3,23 +3,19 @@ package co.backprop.jobs.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.backprop.jobs.LocalSpark;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The survey's proof of unique ids: it reads every id it vouches for exactly as the exact check
  * (Spark's from_json, {@link InputIds#textField}) reads it, and says "unsure" for the rest.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UniqueIdsTest {
   private static final List<String> LINES =
       List.of(
@@ -44,23 +40,13 @@ class UniqueIdsTest {
           "\"just a string\"",
           "{\"id\": NaN}");
 
-  private SparkSession spark;
-
-  @BeforeAll
-  void start() {
-    spark =
-        SparkSessions.create("unique ids test", "local[1]", Map.of("spark.ui.enabled", "false"));
-  }
-
-  @AfterAll
-  void stop() {
-    spark.stop();
-  }
+  @RegisterExtension static final LocalSpark spark = new LocalSpark();
 
   @Test
   void everyIdItVouchesForIsTheOneTheExactCheckReads() {
     Dataset<Row> read =
         spark
+            .session()
             .createDataset(LINES, Encoders.STRING())
             .toDF("line")
             .select(col("line"), InputIds.textField(col("line"), "id").as("id"));
