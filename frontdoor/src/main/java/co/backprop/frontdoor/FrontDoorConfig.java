@@ -73,7 +73,7 @@ public record FrontDoorConfig(
     return data.resolve("models");
   }
 
-  /** Uploaded models: {@code user-models/{account}/{name}/}. */
+  /** Uploaded models: {@code user-models/{account}/{name}/{upload}/}, a folder per upload. */
   public Path userModels() {
     return data.resolve("user-models");
   }

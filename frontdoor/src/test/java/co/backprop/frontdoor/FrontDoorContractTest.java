@@ -330,13 +330,22 @@ abstract class FrontDoorContractTest {
     return answer.json().asText();
   }
 
-  @Test
-  void anUploadedModelIsBuiltAndThenAnswersForItsAccountOnly() throws Exception {
+  /** Uploads the emotion fixture as acme's "moods" with these labels, and waits for its build. */
+  private JsonNode uploadMoods(String labels) throws Exception {
+    String[] names = labels.split(", ");
     String config =
-        "{\"description\": \"joy, anger, sadness, neutral\", \"tasks\": [\"emotion\","
-            + " \"text-classification\"], \"problem_type\": \"multi_label_classification\","
-            + " \"id2label\": {\"0\": \"joy\", \"1\": \"anger\", \"2\": \"sadness\", \"3\":"
-            + " \"neutral\"}}";
+        "{\"description\": \""
+            + labels
+            + "\", \"tasks\": [\"emotion\", \"text-classification\"], \"problem_type\":"
+            + " \"multi_label_classification\", \"id2label\": {\"0\": \""
+            + names[0]
+            + "\", \"1\": \""
+            + names[1]
+            + "\", \"2\": \""
+            + names[2]
+            + "\", \"3\": \""
+            + names[3]
+            + "\"}}";
     ApiClient.Answer uploaded =
         api.put(
             uploadUrl("moods"),
@@ -357,6 +366,14 @@ abstract class FrontDoorContractTest {
       model = api.get("/models/moods", acme).json();
     } while (model.get("build_status").asText().equals("building") && System.nanoTime() < deadline);
     assertThat(model.get("build_status").asText()).as(model.toString()).isEqualTo("success");
+    return model;
+  }
+
+  @Test
+  void anUploadedModelIsBuiltAndThenAnswersForItsAccountOnly() throws Exception {
+    // A call first, so that the serving process has read acme's uploads (none) just before.
+    assertThat(api.post("/emotion", acme, "{\"text\": \"happy\"}").status()).isEqualTo(200);
+    JsonNode model = uploadMoods("joy, anger, sadness, neutral");
     assertThat(model.get("build_message").asText())
         .isEqualTo("loaded and answered a test request for emotion, text-classification");
     assertThat(model.get("tasks"))
@@ -387,6 +404,16 @@ abstract class FrontDoorContractTest {
     JsonNode listed = api.get("/models?include_global=true", acme).json();
     assertThat(listed.findValuesAsText("name")).contains("moods", "english", "gpt2-large");
     assertThat(api.get("/models", zeta).json()).isEmpty();
+
+    // Uploaded again with other labels: the new upload answers at once, and the old files go.
+    uploadMoods("delight, fury, sorrow, calm");
+    ApiClient.Answer relabelled =
+        api.post("/emotion", acme, "{\"text\": \"happy and sad\", \"model\": \"moods\"}");
+    assertThat(relabelled.status()).as(relabelled.body()).isEqualTo(200);
+    assertThat(relabelled.json().get("output").asText()).isEqualTo("delight, sorrow");
+    try (var uploads = Files.list(data.resolve("user-models/acme/moods"))) {
+      assertThat(uploads).hasSize(1);
+    }
 
     assertThat(api.send("DELETE", "/models/moods", acme, null).status()).isEqualTo(200);
     assertThat(api.get("/models/moods", acme).status()).isEqualTo(404);

@@ -55,12 +55,20 @@ final class ServedModels implements PartitionPipeline.ModelSource {
 
   /**
    * The model of a call: the account's upload of that name, or the catalog's (defaults applied).
+   *
+   * @param upload the folder of the upload the front door cleared the call for, or null
    */
-  Resolved resolve(String account, Task task, String name) {
-    List<UserModel> own = uploads(account);
+  Resolved resolve(String account, Task task, String name, String upload) {
+    List<UserModel> own = uploads(account, false);
+    if (upload != null && own.stream().noneMatch(m -> m.path().equals(upload))) {
+      // Built or replaced since this process last read the account's uploads.
+      own = uploads(account, true);
+    }
     if (name != null && own.stream().anyMatch(m -> m.name().equals(name))) {
       ModelSpec spec = UserModels.catalog(catalog, own).resolve(task, name);
-      return remember(new Resolved(task.apiName() + "/" + account + "/" + name, name, spec));
+      // Keyed by its upload's folder too: an upload replacing it gets a runner of its own.
+      String key = task.apiName() + "/" + account + "/" + name + "@" + spec.weights().location();
+      return remember(new Resolved(key, name, spec));
     }
     ModelSpec spec = catalog.resolve(task, name);
     return remember(
@@ -73,9 +81,9 @@ final class ServedModels implements PartitionPipeline.ModelSource {
     return resolved;
   }
 
-  private List<UserModel> uploads(String account) {
+  private List<UserModel> uploads(String account, boolean reread) {
     Uploads cached = uploadsByAccount.get(account);
-    if (cached == null || clock.millis() - cached.readAt() > UPLOADS_FRESH.toMillis()) {
+    if (reread || cached == null || clock.millis() - cached.readAt() > UPLOADS_FRESH.toMillis()) {
       cached = new Uploads(uploads.models(account), clock.millis());
       uploadsByAccount.put(account, cached);
     }

@@ -144,7 +144,7 @@ public final class ServingServer implements AutoCloseable {
     for (String name : qualifiedNames) {
       int slash = name.indexOf('/');
       Task task = Task.fromApiName(name.substring(0, slash));
-      ServedModels.Resolved model = models.resolve("", task, name.substring(slash + 1));
+      ServedModels.Resolved model = models.resolve("", task, name.substring(slash + 1), null);
       long start = System.nanoTime();
       models.load(model);
       warmUp(task, model);
@@ -199,7 +199,7 @@ public final class ServingServer implements AutoCloseable {
             body.put("text", text.substring(0, 20)).put("max_length", 4).put("temperature", 0);
         default -> body.set("text", texts == 1 ? list.get(0) : list);
       }
-      answer(new ServingCall("", task, body, System.currentTimeMillis() + 60_000), model);
+      answer(new ServingCall("", task, body, null, System.currentTimeMillis() + 60_000), model);
     }
   }
 
@@ -239,7 +239,7 @@ public final class ServingServer implements AutoCloseable {
       ServingCall call = Json.MAPPER.readValue(in, ServingCall.class);
       ServedModels.Resolved model;
       try {
-        model = models.resolve(call.account(), call.task(), modelName(call));
+        model = models.resolve(call.account(), call.task(), modelName(call), call.upload());
         answer = answer(call, model);
       } catch (ModelException e) {
         answer = ServingAnswer.unavailable("model: " + e.getMessage());

@@ -117,13 +117,9 @@ public final class ModelController {
   public void delete(Context ctx) throws IOException {
     UserModel model = owned(ctx);
     uploaded.delete(model.account(), model.name());
-    Path folder = Path.of(model.path());
+    Path folder = userModels.resolve(model.account()).resolve(model.name());
     if (Files.exists(folder)) {
-      try (var paths = Files.walk(folder)) {
-        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(path);
-        }
-      }
+      ModelZip.remove(folder);
     }
     Bodies.send(ctx, 200, Json.MAPPER.nullNode());
   }
@@ -177,11 +173,10 @@ public final class ModelController {
     }
     Files.createDirectories(uploads);
     Path zip = uploads.resolve(ctx.pathParam("token") + ".zip");
-    Path folder = userModels.resolve(upload.account()).resolve(upload.model());
+    Path modelFolder = userModels.resolve(upload.account()).resolve(upload.model());
     try {
       copyLimited(ctx.bodyInputStream(), zip);
-      Files.createDirectories(folder.getParent());
-      ModelZip.Contents contents = ModelZip.install(zip, folder, maxUploadBytes);
+      ModelZip.Contents contents = ModelZip.install(zip, modelFolder, maxUploadBytes);
       UserModel model =
           new UserModel(
               upload.account(),
@@ -191,8 +186,9 @@ public final class ModelController {
               BuildStatus.BUILDING,
               "queued for building",
               Instant.now(),
-              folder.toString());
+              contents.folder().toString());
       uploaded.save(model);
+      ModelZip.keepOnly(modelFolder, contents.folder());
       Job build =
           queue.enqueue(JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()));
       ObjectNode answer = summary(model);
@@ -208,8 +204,9 @@ public final class ModelController {
               BuildStatus.FAIL,
               rejected.getMessage(),
               Instant.now(),
-              folder.toString());
+              modelFolder.toString());
       uploaded.save(failed);
+      ModelZip.keepOnly(modelFolder, null); // the model is no longer callable
       Bodies.send(
           ctx,
           400,

@@ -31,8 +31,10 @@ public final class Models {
   /**
    * Checks before queueing that (task, model) can run for the account: a 400 naming the model when
    * it is unknown or still building, a 503 when the catalog knows it but it is not installed here.
+   *
+   * @return the account's upload the call runs on, or empty for a global model
    */
-  void requireCallable(String account, Task task, String model) {
+  Optional<UserModel> requireCallable(String account, Task task, String model) {
     Optional<UserModel> own = model == null ? Optional.empty() : uploaded.model(account, model);
     if (own.isPresent()) {
       if (!own.get().does(task)) {
@@ -52,7 +54,7 @@ public final class Models {
                 + own.get().buildStatus().apiName()
                 + ")");
       }
-      return;
+      return own;
     }
     ModelSpec spec;
     try {
@@ -71,6 +73,7 @@ public final class Models {
               + " models fetch "
               + spec.artifact());
     }
+    return Optional.empty();
   }
 
   List<UserModel> uploaded(String account) {

@@ -2,6 +2,7 @@ package co.backprop.frontdoor.http;
 
 import co.backprop.contract.job.Job;
 import co.backprop.contract.job.JobSpec;
+import co.backprop.contract.model.UserModel;
 import co.backprop.contract.serving.ServingAnswer;
 import co.backprop.contract.serving.ServingCall;
 import co.backprop.contract.task.ItemResponses;
@@ -72,11 +73,12 @@ public final class TaskController {
         new JobSpec.TaskCall(task, Bodies.json(ctx), queue.folder(account, id).toString());
     String idempotencyKey = IdempotencyKeys.of(ctx);
     quotas.requireRoom(account);
-    models.requireCallable(account, task, call.model());
+    String upload =
+        models.requireCallable(account, task, call.model()).map(UserModel::path).orElse(null);
     long deadline = System.currentTimeMillis() + syncWait.toMillis();
     if (idempotencyKey == null) {
       Optional<ServingAnswer> answer =
-          serving.call(new ServingCall(account, task, call.body(), deadline));
+          serving.call(new ServingCall(account, task, call.body(), upload, deadline));
       if (answer.isPresent()) {
         answerServed(ctx, account, task, answer.get());
         return;

@@ -146,7 +146,7 @@ public final class ServingPool implements AutoCloseable {
   public void warmUp(Task task, JsonNode body) {
     for (ServingRegistry.Process process : live) {
       for (int i = 0; i < 5; i++) {
-        send(process, new ServingCall("", task, body, System.currentTimeMillis() + 30_000));
+        send(process, new ServingCall("", task, body, null, System.currentTimeMillis() + 30_000));
       }
     }
   }

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -21,7 +22,7 @@ import java.util.zip.ZipInputStream;
 /**
  * An uploaded model zip: exactly the model file (model.onnx, or model.pt for TorchScript),
  * config.json (with {@code description} and {@code tasks}) and tokenizer.json, at the top level.
- * Extracted into a staging folder that becomes the model's folder only when everything checks out;
+ * Extracted into a staging folder that becomes the upload's folder only when everything checks out;
  * a bad zip leaves nothing behind.
  */
 public final class ModelZip {
@@ -32,30 +33,68 @@ public final class ModelZip {
     }
   }
 
-  /** What the config.json of a good zip says. */
-  public record Contents(String description, List<String> tasks) {}
+  /**
+   * What the config.json of a good zip says, and the folder its files are in.
+   *
+   * @param folder the upload's own folder inside the model's folder
+   */
+  public record Contents(String description, List<String> tasks, Path folder) {}
+
+  private static final String STAGING = ".staging-";
 
   private ModelZip() {}
 
   /**
-   * Checks and extracts a zip into {@code target} (which must not exist), moving it into place only
-   * when it is good; {@code maxBytes} bounds what it may expand to.
+   * Checks and extracts a zip into a new folder of its own inside {@code modelFolder}, moving it
+   * into place only when it is good; {@code maxBytes} bounds what it may expand to. Each upload has
+   * its own folder: a process that loaded an earlier upload of the same name (its weights are
+   * cached by folder) never takes the new files for it, and a job still reading the earlier files
+   * never sees them change under it.
    */
-  public static Contents install(Path zip, Path target, long maxBytes)
+  public static Contents install(Path zip, Path modelFolder, long maxBytes)
       throws Rejected, IOException {
-    Path staging = target.resolveSibling(target.getFileName() + ".staging-" + System.nanoTime());
+    String upload = UUID.randomUUID().toString();
+    Path staging = modelFolder.resolve(STAGING + upload);
     try {
       Files.createDirectories(staging);
       extract(zip, staging, maxBytes);
-      Contents contents = check(staging);
-      if (Files.exists(target)) {
-        deleteRecursively(target);
-      }
-      Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return contents;
+      Contents checked = check(staging);
+      Path folder = modelFolder.resolve(upload);
+      Files.move(staging, folder, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return new Contents(checked.description(), checked.tasks(), folder);
     } finally {
       if (Files.exists(staging)) {
-        deleteRecursively(staging);
+        remove(staging);
+      }
+    }
+  }
+
+  /**
+   * Removes the model's earlier uploads (and, from before uploads had folders of their own, files
+   * at its top level), keeping {@code kept} (null: none) and any upload still being extracted; a
+   * model folder left empty goes too.
+   */
+  public static void keepOnly(Path modelFolder, Path kept) throws IOException {
+    if (!Files.isDirectory(modelFolder)) {
+      return;
+    }
+    List<Path> entries;
+    try (Stream<Path> listed = Files.list(modelFolder)) {
+      entries = listed.toList();
+    }
+    boolean empty = true;
+    for (Path entry : entries) {
+      if (entry.equals(kept) || entry.getFileName().toString().startsWith(STAGING)) {
+        empty = false;
+      } else {
+        remove(entry);
+      }
+    }
+    if (empty) {
+      try {
+        Files.deleteIfExists(modelFolder);
+      } catch (java.nio.file.DirectoryNotEmptyException another) {
+        // another upload of the same model has just started: its folder stays
       }
     }
   }
@@ -146,14 +185,15 @@ public final class ModelZip {
         throw new Rejected("config.json: tasks: " + e.getMessage());
       }
     }
-    return new Contents(config.get("description").asText(), names);
+    return new Contents(config.get("description").asText(), names, staging);
   }
 
   private static String expected() {
     return "model.onnx (or model.pt), config.json and tokenizer.json";
   }
 
-  static void deleteRecursively(Path folder) throws IOException {
+  /** Removes a file, or a folder and everything in it. */
+  public static void remove(Path folder) throws IOException {
     try (Stream<Path> paths = Files.walk(folder)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
