@@ -134,7 +134,8 @@ public final class FrontDoor implements AutoCloseable {
             config.userModels(),
             config.uploads(),
             config.maxUploadBytes(),
-            config.maxOpenUploads());
+            config.maxOpenUploads(),
+            config.maxModels());
     UsageController usage = new UsageController(store.ledger(), quotas);
     String openApi = openApi();
 

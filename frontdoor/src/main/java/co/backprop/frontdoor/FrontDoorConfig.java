@@ -21,6 +21,8 @@ import java.util.Map;
  * @param maxUploadBytes the largest model zip accepted (413 beyond)
  * @param maxQueuedJobs jobs one account may have waiting (429 beyond)
  * @param maxOpenUploads unused upload URLs one account may hold (429 beyond)
+ * @param maxModels models one account may hold, built or not (429 for a new name beyond): every
+ *     upload an account calls is loaded in the worker and the serving processes
  * @param workerCommand the command that starts a worker, or empty to start none
  * @param servingCommand the command that starts a serving process, or empty to start none
  * @param servingReadyTimeout how long start-up waits for a serving process to be ready
@@ -37,6 +39,7 @@ public record FrontDoorConfig(
     long maxUploadBytes,
     int maxQueuedJobs,
     int maxOpenUploads,
+    int maxModels,
     List<String> workerCommand,
     List<String> servingCommand,
     Duration servingReadyTimeout,
@@ -97,6 +100,7 @@ public record FrontDoorConfig(
     private long maxUploadBytes = 5L << 30;
     private int maxQueuedJobs = 100;
     private int maxOpenUploads = 10;
+    private int maxModels = 20;
     private List<String> workerCommand = List.of();
     private List<String> servingCommand = List.of();
     private Duration servingReadyTimeout = Duration.ofMinutes(3);
@@ -147,6 +151,11 @@ public record FrontDoorConfig(
       return this;
     }
 
+    public Builder optMaxModels(int value) {
+      maxModels = value;
+      return this;
+    }
+
     public Builder optWorkerCommand(List<String> value) {
       workerCommand = value;
       return this;
@@ -176,9 +185,9 @@ public record FrontDoorConfig(
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("--port must be 0-65535 but got " + port);
       }
-      if (maxQueuedJobs < 1 || maxOpenUploads < 1) {
+      if (maxQueuedJobs < 1 || maxOpenUploads < 1 || maxModels < 1) {
         throw new IllegalArgumentException(
-            "--max-queued-jobs and the upload cap must be 1 or more");
+            "--max-queued-jobs, --max-upload-urls and --max-models must be 1 or more");
       }
       if (maxBodyBytes < 1 || maxUploadBytes < 1) {
         throw new IllegalArgumentException("--max-body-mb and --max-upload-mb must be more than 0");
@@ -193,6 +202,7 @@ public record FrontDoorConfig(
           maxUploadBytes,
           maxQueuedJobs,
           maxOpenUploads,
+          maxModels,
           workerCommand,
           servingCommand,
           servingReadyTimeout,

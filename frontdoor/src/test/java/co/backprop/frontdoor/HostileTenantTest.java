@@ -63,6 +63,7 @@ class HostileTenantTest {
         FrontDoor.start(
             TestFrontDoors.builder(data, null, false, java.util.Map.of())
                 .optMaxQueuedJobs(3)
+                .optMaxModels(2)
                 .build());
     api = new ApiClient(frontDoor.port());
   }
@@ -306,6 +307,44 @@ class HostileTenantTest {
       }
     }
     assertThat(FrontDoorConfig.builder(data).build().host()).isEqualTo("127.0.0.1");
+  }
+
+  private ApiClient.Answer uploadUrl(String key, String name) {
+    return api.post("/upload-url", key, "{\"model_name\": \"" + name + "\"}");
+  }
+
+  @Test
+  void anAccountHoldsNoMoreModelsThanItsLimit() {
+    // Upload URLs for three new names while the account holds none: all granted.
+    List<String> urls =
+        List.of("m-one", "m-two", "m-three").stream()
+            .map(name -> uploadUrl(acme, name).json().asText())
+            .toList();
+    // Two uploads that fail their checks are still models the account holds (with their message).
+    for (String url : urls.subList(0, 2)) {
+      ApiClient.Answer failed = api.put(url, "not a zip".getBytes());
+      assertThat(failed.status()).as(failed.body()).isEqualTo(400);
+    }
+    assertThat(api.get("/models", acme).json().findValuesAsText("name"))
+        .containsExactlyInAnyOrder("m-one", "m-two");
+    String limit =
+        "model_name: your account holds 2 models, its limit; delete one (DELETE /models/{model}) or"
+            + " upload one of them again";
+    ApiClient.Answer third = api.put(urls.get(2), "not a zip".getBytes());
+    assertThat(third.status()).as(third.body()).isEqualTo(429);
+    assertThat(third.json().get("message").asText()).isEqualTo(limit);
+    ApiClient.Answer fourth = uploadUrl(acme, "m-four");
+    assertThat(fourth.status()).isEqualTo(429);
+    assertThat(fourth.json().get("message").asText()).isEqualTo(limit);
+    assertThat(api.get("/models", acme).json().findValuesAsText("name")).hasSize(2);
+
+    // A name it holds may be uploaded again; another account has its own room.
+    assertThat(uploadUrl(acme, "m-one").status()).isEqualTo(200);
+    assertThat(uploadUrl(zeta, "m-four").status()).isEqualTo(200);
+    // Deleting one makes room.
+    assertThat(api.send("DELETE", "/models/m-two", acme, null).status()).isEqualTo(200);
+    assertThat(uploadUrl(acme, "m-four").status()).isEqualTo(200);
+    assertThat(data.resolve("user-models/acme/m-two")).doesNotExist();
   }
 
   /** A PNG of the given size, tiny in bytes however large in pixels. */

@@ -82,6 +82,14 @@ final class ServeCommand implements Callable<Integer> {
   int maxUploadUrls;
 
   @Option(
+      names = "--max-models",
+      defaultValue = "20",
+      description =
+          "Models one account may hold, built or not; each one called is loaded in the worker and"
+              + " the serving processes (default: ${DEFAULT-VALUE}).")
+  int maxModels;
+
+  @Option(
       names = "--preload",
       split = ",",
       description =
@@ -140,6 +148,7 @@ final class ServeCommand implements Callable<Integer> {
             .optMaxUploadBytes(maxUploadMb << 20)
             .optMaxQueuedJobs(maxQueuedJobs)
             .optMaxOpenUploads(maxUploadUrls)
+            .optMaxModels(maxModels)
             .optWorkerCommand(worker)
             .optServingCommand(serving)
             .optHadoopSettings(hadoopSettings)

@@ -34,6 +34,7 @@ public final class ModelController {
   private final Path uploads;
   private final long maxUploadBytes;
   private final int maxOpenUploads;
+  private final int maxModels;
 
   public ModelController(
       UploadedModels uploaded,
@@ -42,7 +43,8 @@ public final class ModelController {
       Path userModels,
       Path uploads,
       long maxUploadBytes,
-      int maxOpenUploads) {
+      int maxOpenUploads,
+      int maxModels) {
     this.uploaded = uploaded;
     this.models = models;
     this.queue = queue;
@@ -50,6 +52,20 @@ public final class ModelController {
     this.uploads = uploads;
     this.maxUploadBytes = maxUploadBytes;
     this.maxOpenUploads = maxOpenUploads;
+    this.maxModels = maxModels;
+  }
+
+  /** A 429 when the account already holds its limit of models and this name is not one of them. */
+  private void requireRoomFor(String account, String name) {
+    List<UserModel> held = uploaded.models(account);
+    if (held.size() >= maxModels && held.stream().noneMatch(m -> m.name().equals(name))) {
+      throw new ApiException(
+          429,
+          "model_name: your account holds "
+              + held.size()
+              + " models, its limit; delete one (DELETE /models/{model}) or upload one of them"
+              + " again");
+    }
   }
 
   public void list(Context ctx) {
@@ -142,6 +158,7 @@ public final class ModelController {
       throw ApiException.badRequest(
           "model_name: '" + name.asText() + "' is the name of a global model; choose another");
     }
+    requireRoomFor(ApiKeys.account(ctx), name.asText());
     String token =
         uploaded.createUpload(
             ApiKeys.account(ctx), name.asText(), Duration.ofHours(1), maxOpenUploads);
@@ -166,6 +183,8 @@ public final class ModelController {
                 () ->
                     new ApiException(
                         403, "upload URL: unknown, used or expired (they work once, for an hour)"));
+    // Again here: the account may hold upload URLs for more new names than it has room for.
+    requireRoomFor(upload.account(), upload.model());
     long declared = ctx.contentLength();
     if (declared > maxUploadBytes) {
       throw new ApiException(
