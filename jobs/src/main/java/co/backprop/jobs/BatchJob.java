@@ -249,19 +249,24 @@ public final class BatchJob {
     JavaRDD<Tuple2<Long, String>> numbered = stage.numbered(survey);
     LineFormat<?> lineFormat = mapping != null ? new TableLines() : new RequestLines();
     Selection selection;
-    if (idField() == null || (previous == null && survey.idsUnique())) {
-      selection = Selection.all(survey.rows()); // nothing to check: no Spark SQL query at all
+    if (idField() == null) {
+      selection = Selection.all(survey.rows());
     } else {
-      Dataset<Row> rows = InputIds.ofLines(spark, numbered, idField());
-      if (previous != null) {
-        UserDefinedFunction hash =
-            udf(
-                (UDF2<Long, String, String>)
-                    (line, text) -> lineFormat.inputHash(line, text, runner.plan()),
-                DataTypes.StringType);
-        rows = InputIds.withHashes(rows, hash, col(InputIds.ORDER), col(InputIds.TEXT));
-      }
-      selection = Selection.of(rows, survey.rows(), options.dedupe(), previous, survey.idsUnique());
+      JavaRDD<Tuple2<Long, String>> input = numbered;
+      Supplier<Dataset<Row>> ids =
+          () -> {
+            Dataset<Row> rows = InputIds.ofLines(spark, input, idField());
+            if (previous == null) {
+              return rows;
+            }
+            UserDefinedFunction hash =
+                udf(
+                    (UDF2<Long, String, String>)
+                        (line, text) -> lineFormat.inputHash(line, text, runner.plan()),
+                    DataTypes.StringType);
+            return InputIds.withHashes(rows, hash, col(InputIds.ORDER), col(InputIds.TEXT));
+          };
+      selection = Selection.of(ids, survey.rows(), options.dedupe(), previous, survey.idsUnique());
     }
     if (selection.filtered()) {
       numbered = InputIds.lines(selection.rows());
@@ -299,10 +304,11 @@ public final class BatchJob {
     } else {
       Dataset<Row> rows =
           numbered.withColumn(InputIds.ID, col("`" + mapping.idColumn() + "`").cast("string"));
-      if (previous != null) {
-        rows = InputIds.withHashes(rows, stage.inputHash(runner), struct(stage.inputColumns()));
-      }
-      selection = Selection.of(rows, stage.count(), options.dedupe(), previous, false);
+      Dataset<Row> ids =
+          previous == null
+              ? rows
+              : InputIds.withHashes(rows, stage.inputHash(runner), struct(stage.inputColumns()));
+      selection = Selection.of(() -> ids, stage.count(), options.dedupe(), previous, false);
     }
     Dataset<Row> results =
         stage.run(selection.rows(), selection.filtered(), mapping, targetPartitions(), runner);

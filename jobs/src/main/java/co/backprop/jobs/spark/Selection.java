@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,16 +59,24 @@ public final class Selection {
   /**
    * Checks the ids before any model runs.
    *
-   * @param rows input rows with {@link InputIds#ID} and {@link InputIds#ORDER}, and {@link
-   *     InputIds#HASH} when there is a previous index
+   * @param ids input rows with {@link InputIds#ID} and {@link InputIds#ORDER}, and {@link
+   *     InputIds#HASH} when there is a previous index; built only when there is something to check
    * @param dedupe keep each repeated id's first row instead of refusing the input
    * @param previous the live runs' index ({@link RunIndexes#latest}), or null
    * @param idsUnique the ids are already known to be all different (the survey proved it): the
-   *     duplicate check is skipped
+   *     duplicate check is skipped, and without a previous index no Spark SQL query runs at all
    * @throws IllegalArgumentException listing repeated ids, unless {@code dedupe}
    */
   public static Selection of(
-      Dataset<Row> rows, long inputRows, boolean dedupe, Dataset<Row> previous, boolean idsUnique) {
+      Supplier<Dataset<Row>> ids,
+      long inputRows,
+      boolean dedupe,
+      Dataset<Row> previous,
+      boolean idsUnique) {
+    if (idsUnique && previous == null) {
+      return all(inputRows);
+    }
+    Dataset<Row> rows = ids.get();
     InputIds.Duplicates duplicates = inputRows > 1 && !idsUnique ? InputIds.duplicates(rows) : null;
     if (duplicates != null && !dedupe) {
       throw new IllegalArgumentException(duplicates.message());
