@@ -2,6 +2,7 @@ package co.backprop.engines.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import co.backprop.contract.model.ModelException;
 import co.backprop.contract.task.InvalidRequestException;
 import co.backprop.contract.task.SingleRequest;
 import co.backprop.contract.task.Task;
@@ -45,6 +46,7 @@ public final class PartitionPipeline<C> implements AutoCloseable {
   private final ComputeBudget budget;
   private final Map<ModelKey, ModelRunner<?>> runners = new LinkedHashMap<>();
   private final Map<ModelKey, String> devices = new LinkedHashMap<>();
+  private final Map<ModelKey, LoadedModel> loaded = new LinkedHashMap<>();
 
   public PartitionPipeline(ModelSource models, BatchPolicy policy) {
     this(models, policy, ComputeBudget.Unlimited.INSTANCE);
@@ -67,7 +69,7 @@ public final class PartitionPipeline<C> implements AutoCloseable {
       @Override
       public boolean hasNext() {
         while (!window.hasNext() && rows.hasNext()) {
-          window = processWindow(nextWindow(rows)).iterator();
+          window = processWindow(nextWindow(rows), false).iterator();
         }
         if (!window.hasNext()) {
           close();
@@ -101,10 +103,35 @@ public final class PartitionPipeline<C> implements AutoCloseable {
    * calls it gathered, with the same grouping, sorting, micro-batches and metering as a partition.
    */
   public List<CompletedRow<C>> runWindow(List<PendingRow<C>> window) {
-    return processWindow(window);
+    try {
+      return processWindow(window, true);
+    } finally {
+      for (ModelKey key : List.copyOf(loaded.keySet())) {
+        closeIfRetired(key);
+      }
+    }
   }
 
-  private List<CompletedRow<C>> processWindow(List<PendingRow<C>> window) {
+  /**
+   * Closes the runner kept open on a model the cache has retired (an upload replaced or deleted),
+   * so that the model can close.
+   */
+  private void closeIfRetired(ModelKey key) {
+    LoadedModel model = loaded.get(key);
+    if (model != null && model.retired()) {
+      runners.remove(key).close();
+      loaded.remove(key);
+      devices.remove(key);
+    }
+  }
+
+  /**
+   * @param serving a window of a serving process, which keeps its runners between windows and holds
+   *     many accounts' calls: a retired model's runner is let go of before the next use, and a
+   *     model that cannot be had fails its own rows, not the window. (A partition keeps its runners
+   *     to its end, and a model it cannot have fails its task.)
+   */
+  private List<CompletedRow<C>> processWindow(List<PendingRow<C>> window, boolean serving) {
     ItemResult[][] results = new ItemResult[window.size()][];
     Map<ModelKey, List<Slot>> groups = new LinkedHashMap<>();
     for (int row = 0; row < window.size(); row++) {
@@ -122,7 +149,31 @@ public final class PartitionPipeline<C> implements AutoCloseable {
         }
       }
     }
-    groups.forEach((key, slots) -> runGroup(key, runner(key), slots, results));
+    groups.forEach(
+        (key, slots) -> {
+          ModelRunner<?> runner;
+          try {
+            if (serving) {
+              closeIfRetired(key);
+            }
+            runner = runner(key);
+          } catch (ModelException e) {
+            if (!serving) {
+              throw e;
+            }
+            // Where the server looked is the operator's business: the log has it, the client not.
+            LOG.warn("model {} could not be had for a window", key.model(), e);
+            for (Slot slot : slots) {
+              results[slot.row()][slot.item()] =
+                  ItemResult.failed(
+                      key.model(),
+                      "model: it could not be loaded on this server (it may have just been replaced"
+                          + " or deleted); the operator's log has the details");
+            }
+            return;
+          }
+          runGroup(key, runner, slots, results);
+        });
     List<CompletedRow<C>> completed = new ArrayList<>(window.size());
     for (int row = 0; row < window.size(); row++) {
       completed.add(new CompletedRow<>(window.get(row).carrier(), List.of(results[row])));
@@ -137,6 +188,7 @@ public final class PartitionPipeline<C> implements AutoCloseable {
       runner = model.newRunner();
       runners.put(key, runner);
       devices.put(key, model.device());
+      loaded.put(key, model);
     }
     return runner;
   }
@@ -240,5 +292,6 @@ public final class PartitionPipeline<C> implements AutoCloseable {
   public void close() {
     runners.values().forEach(ModelRunner::close);
     runners.clear();
+    loaded.clear();
   }
 }

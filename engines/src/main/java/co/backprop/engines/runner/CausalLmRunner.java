@@ -18,7 +18,7 @@ import java.util.List;
  * max_length generated tokens, decoded as the API's parameters say. The micro-batch decodes
  * together; finished sequences leave the batch.
  */
-public final class CausalLmRunner implements ModelRunner<GenerationInput> {
+public final class CausalLmRunner extends LeasedRunner<GenerationInput> {
   private final HuggingFaceTokenizer tokenizer;
   private final Predictor<TensorInputs, TensorOutputs> predictor;
   private final OnnxCausalLm model;
@@ -85,7 +85,7 @@ public final class CausalLmRunner implements ModelRunner<GenerationInput> {
   }
 
   @Override
-  public void close() {
+  protected void release() {
     predictor.close();
   }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * photo of a {label}.", and a softmax over the row's own labels makes probabilities that sum to 1.
  * A micro-batch's images and all its rows' labels go through one forward pass.
  */
-public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
+public final class ClipRunner extends LeasedRunner<ClipRunner.Input> {
   public record Input(float[] pixels, List<EncodedText> labels, List<String> names)
       implements PreparedInput {
     /** An image costs what CLIP's 50 patch tokens do; labels their tokens. */
@@ -109,7 +109,7 @@ public final class ClipRunner implements ModelRunner<ClipRunner.Input> {
   }
 
   @Override
-  public void close() {
+  protected void release() {
     predictor.close();
   }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * (start ≤ end, at most {@code maxAnswerTokens}) over all windows, or "unknown" when the no-answer
  * score (start and end on the first token) beats it.
  */
-public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.Input> {
+public final class ExtractiveQaRunner extends LeasedRunner<ExtractiveQaRunner.Input> {
   public static final String NO_ANSWER = "unknown";
 
   /** One window of (question, context) tokens: which are context, and where each is in it. */
@@ -155,7 +155,7 @@ public final class ExtractiveQaRunner implements ModelRunner<ExtractiveQaRunner.
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }

@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * and the sentences most similar to all the others (the sum of their cosine similarities) are kept
  * — a third of them, at least one and at most {@code maxSentences} — in their original order.
  */
-public final class ExtractiveSummaryRunner implements ModelRunner<ExtractiveSummaryRunner.Input> {
+public final class ExtractiveSummaryRunner extends LeasedRunner<ExtractiveSummaryRunner.Input> {
   public record Input(List<String> sentences, List<EncodedText> encoded) implements PreparedInput {
     @Override
     public int tokens() {
@@ -95,7 +95,7 @@ public final class ExtractiveSummaryRunner implements ModelRunner<ExtractiveSumm
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }

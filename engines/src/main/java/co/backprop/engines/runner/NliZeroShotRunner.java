@@ -20,7 +20,7 @@ import java.util.Map;
  * entailment logits across the labels (probabilities sum to 1); emotion judges each label alone
  * (entailment against contradiction) and keeps those above the threshold.
  */
-public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.Input> {
+public final class NliZeroShotRunner extends LeasedRunner<NliZeroShotRunner.Input> {
   /** One encoded (text, hypothesis) pair per label. */
   public record Input(List<EncodedText> pairs, LabelScores labels) implements PreparedInput {
     @Override
@@ -117,7 +117,7 @@ public final class NliZeroShotRunner implements ModelRunner<NliZeroShotRunner.In
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }

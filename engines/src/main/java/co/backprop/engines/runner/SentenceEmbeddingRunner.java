@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** text-vectorisation: one normalised sentence embedding per text. */
-public final class SentenceEmbeddingRunner implements ModelRunner<EncodedText> {
+public final class SentenceEmbeddingRunner extends LeasedRunner<EncodedText> {
   private final Embedder embedder;
   private final EncoderPass pass;
 
@@ -31,7 +31,7 @@ public final class SentenceEmbeddingRunner implements ModelRunner<EncodedText> {
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * the catalog's {@code prefix}, e.g. "summarize: ", and its decoding options). Answers the
  * generated text alone.
  */
-public final class Seq2SeqRunner implements ModelRunner<GenerationInput> {
+public final class Seq2SeqRunner extends LeasedRunner<GenerationInput> {
   private final HuggingFaceTokenizer tokenizer;
   private final Predictor<TensorInputs, TensorOutputs> encoder;
   private final Predictor<TensorInputs, TensorOutputs> decoder;
@@ -83,7 +83,7 @@ public final class Seq2SeqRunner implements ModelRunner<GenerationInput> {
   }
 
   @Override
-  public void close() {
+  protected void release() {
     encoder.close();
     decoder.close();
   }

@@ -20,7 +20,7 @@ import java.util.List;
  * threshold; text-classification answers the caller's labels, which must be among the model's (a
  * softmax is then taken over them alone, so they sum to 1).
  */
-public final class SequenceClassificationRunner implements ModelRunner<LabelledText> {
+public final class SequenceClassificationRunner extends LeasedRunner<LabelledText> {
   /** The model's labels by logit index, and whether they are independent (multi-label). */
   record Labels(List<String> names, boolean multiLabel) {
     static Labels of(ModelSpec spec, JsonNode config) {
@@ -109,7 +109,7 @@ public final class SequenceClassificationRunner implements ModelRunner<LabelledT
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }

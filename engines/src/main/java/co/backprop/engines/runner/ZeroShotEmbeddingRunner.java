@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code scale}, go through a softmax, so a row's probabilities sum to 1. Cheap and offline, but a
  * similarity, not an entailment judgement: an NLI model is more accurate when installed.
  */
-public final class ZeroShotEmbeddingRunner implements ModelRunner<LabelledText> {
+public final class ZeroShotEmbeddingRunner extends LeasedRunner<LabelledText> {
   private final Embedder embedder;
   private final EncoderPass pass;
   private final Map<String, float[]> labelVectors;
@@ -94,7 +94,7 @@ public final class ZeroShotEmbeddingRunner implements ModelRunner<LabelledText> 
   }
 
   @Override
-  public void close() {
+  protected void release() {
     pass.close();
   }
 }
