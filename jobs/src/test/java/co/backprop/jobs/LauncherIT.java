@@ -81,6 +81,51 @@ class LauncherIT {
   }
 
   @Test
+  void theClassArchiveIsKeptOnlyFromARunThatReachedAJobSummary() throws Exception {
+    Path target = REPO.resolve("jobs/target");
+    Path archive = target.resolve("backprop-app.jsa");
+    Path written = target.resolve("backprop-app.jsa.new");
+    Path lock = target.resolve("backprop-app.jsa.lock");
+    // As after a build: no archive yet.
+    Files.deleteIfExists(archive);
+    Files.deleteIfExists(written);
+    if (Files.exists(lock)) {
+      try (var files = Files.list(lock)) {
+        for (Path file : files.toList()) {
+          Files.delete(file);
+        }
+      }
+      Files.delete(lock);
+    }
+
+    // The first job command after the build is `job --help`: its archive (command-line classes
+    // only) is written, then not kept.
+    assertThat(backprop("job", "--help").exitCode()).isZero();
+    assertThat(written).exists();
+    assertThat(backprop("models", "list").exitCode()).isZero();
+    assertThat(archive).doesNotExist();
+    assertThat(written).doesNotExist();
+
+    // The next job runs to its summary: its archive is kept, and the next start maps it.
+    Run job =
+        backprop(
+            "job",
+            "--task",
+            "text-vectorisation",
+            "--input",
+            REPO.resolve("datasets/products.jsonl").toString(),
+            "--output",
+            work.resolve("archived").toString(),
+            "--map",
+            "text=title");
+    assertThat(job.exitCode()).as(job.err()).isZero();
+    assertThat(backprop("models", "list").exitCode()).isZero();
+    assertThat(archive).exists();
+    // Spark's classes are in it: tens of megabytes, where `job --help` wrote a few.
+    assertThat(Files.size(archive)).isGreaterThan(50L << 20);
+  }
+
+  @Test
   void runsTheRequestSampleIntoParquet() throws Exception {
     String output = work.resolve("requests").toString();
     Run run =

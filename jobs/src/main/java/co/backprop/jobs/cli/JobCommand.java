@@ -251,6 +251,7 @@ public final class JobCommand implements Callable<Integer> {
     try {
       JobSummary summary = new BatchJob(spark, options).run();
       summary.print(System.out);
+      ClassArchive.worthKeeping();
       return 0;
     } catch (Exception e) { // Spark throws its checked SparkException unannounced; rethrown as is
       watchdog.explain(e);
