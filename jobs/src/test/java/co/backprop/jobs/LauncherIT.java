@@ -41,24 +41,27 @@ class LauncherIT {
     return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
-  @Test
-  void vectorisesTheBundledCatalogueAndPrintsWhereResultsAndUsageAre() throws Exception {
-    String output = work.resolve("products").toString();
-    Run run =
-        backprop(
-            "job",
+  /** `job` on the bundled product sample (titles as text) into {@code output}, with options. */
+  private Run productsJob(Path output, String... options) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("job"));
+    args.addAll(List.of(options));
+    args.addAll(
+        List.of(
             "--task",
             "text-vectorisation",
             "--input",
             REPO.resolve("datasets/products.jsonl").toString(),
             "--output",
-            output,
+            output.toString(),
             "--map",
-            "text=title",
-            "--id-col",
-            "sku",
-            "--account",
-            "demo");
+            "text=title"));
+    return backprop(args.toArray(String[]::new));
+  }
+
+  @Test
+  void vectorisesTheBundledCatalogueAndPrintsWhereResultsAndUsageAre() throws Exception {
+    String output = work.resolve("products").toString();
+    Run run = productsJob(Path.of(output), "--id-col", "sku", "--account", "demo");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
@@ -107,17 +110,7 @@ class LauncherIT {
     assertThat(written).doesNotExist();
 
     // The next job runs to its summary: its archive is kept, and the next start maps it.
-    Run job =
-        backprop(
-            "job",
-            "--task",
-            "text-vectorisation",
-            "--input",
-            REPO.resolve("datasets/products.jsonl").toString(),
-            "--output",
-            work.resolve("archived").toString(),
-            "--map",
-            "text=title");
+    Run job = productsJob(work.resolve("archived"));
     assertThat(job.exitCode()).as(job.err()).isZero();
     assertThat(backprop("models", "list").exitCode()).isZero();
     assertThat(archive).exists();
@@ -300,22 +293,14 @@ class LauncherIT {
     // Executors whose JVM cannot start: one line and exit 3 instead of waiting forever.
     long start = System.nanoTime();
     Run stuck =
-        backprop(
-            "job",
+        productsJob(
+            work.resolve("stuck"),
             "--master",
             "local-cluster[1,1,1024]",
             "--conf",
             "spark.executor.extraJavaOptions=-Xss1k",
             "--executor-timeout",
-            "20",
-            "--task",
-            "text-vectorisation",
-            "--input",
-            REPO.resolve("datasets/products.jsonl").toString(),
-            "--output",
-            work.resolve("stuck").toString(),
-            "--map",
-            "text=title");
+            "20");
     assertThat(stuck.exitCode()).as(stuck.err()).isEqualTo(3);
     assertThat((System.nanoTime() - start) / 1e9).isLessThan(180);
     String line =
