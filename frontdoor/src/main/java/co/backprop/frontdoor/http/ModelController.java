@@ -133,7 +133,7 @@ public final class ModelController {
   public void delete(Context ctx) throws IOException {
     UserModel model = owned(ctx);
     uploaded.delete(model.account(), model.name());
-    Path folder = userModels.resolve(model.account()).resolve(model.name());
+    Path folder = modelFolder(model.account(), model.name());
     if (Files.exists(folder)) {
       ModelZip.remove(folder);
     }
@@ -192,7 +192,7 @@ public final class ModelController {
     }
     Files.createDirectories(uploads);
     Path zip = uploads.resolve(ctx.pathParam("token") + ".zip");
-    Path modelFolder = userModels.resolve(upload.account()).resolve(upload.model());
+    Path modelFolder = modelFolder(upload.account(), upload.model());
     try {
       copyLimited(ctx.bodyInputStream(), zip);
       ModelZip.Contents contents = ModelZip.install(zip, modelFolder, maxUploadBytes);
@@ -235,6 +235,11 @@ public final class ModelController {
     } finally {
       Files.deleteIfExists(zip);
     }
+  }
+
+  /** The folder of all of a model's uploads (each in a folder of its own inside). */
+  private Path modelFolder(String account, String name) {
+    return userModels.resolve(account).resolve(name);
   }
 
   private void copyLimited(InputStream in, Path zip) throws IOException {
