@@ -1,6 +1,5 @@
 package co.backprop.engines.generation;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -55,42 +54,22 @@ final class TokenChoice {
    * first token, in order of decreasing probability, where the running sum passes it.
    */
   static int sample(double[] scores, DecodingParameters parameters, Random random) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-    int kept = parameters.topK() > 0 ? Math.min(parameters.topK(), order.length) : order.length;
-    double max = scores[order[0]];
-    double[] probabilities = new double[kept];
-    double sum = 0;
-    for (int i = 0; i < kept; i++) {
-      probabilities[i] = Math.exp((scores[order[i]] - max) / parameters.temperature());
-      sum += probabilities[i];
-    }
+    RankedTokens ranked = new RankedTokens(scores, parameters.temperature());
+    boolean topK = parameters.topK() > 0;
+    int kept = topK ? Math.min(parameters.topK(), ranked.size()) : ranked.size();
+    double sum = topK ? ranked.sumOfFirst(kept) : ranked.total();
     if (parameters.topP() < 1.0) {
       double running = 0;
-      for (int i = 0; i < kept; i++) {
-        running += probabilities[i] / sum;
+      for (int rank = 0; rank < kept; rank++) {
+        running += ranked.weight(rank) / sum;
         if (running >= parameters.topP()) {
-          kept = i + 1;
+          kept = rank + 1;
           break;
         }
       }
-      sum = 0;
-      for (int i = 0; i < kept; i++) {
-        sum += probabilities[i];
-      }
+      sum = ranked.sumOfFirst(kept);
     }
-    double draw = random.nextDouble() * sum;
-    double running = 0;
-    for (int i = 0; i < kept; i++) {
-      running += probabilities[i];
-      if (draw < running) {
-        return order[i];
-      }
-    }
-    return order[kept - 1];
+    return ranked.token(ranked.rankWhereSumPasses(random.nextDouble() * sum, kept));
   }
 
   static double[] logSoftmax(double[] scores) {
