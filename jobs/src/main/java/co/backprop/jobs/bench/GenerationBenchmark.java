@@ -1,5 +1,6 @@
 package co.backprop.jobs.bench;
 
+import ai.onnxruntime.OrtException;
 import co.backprop.contract.model.ModelKind;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.GenerationParameters;
@@ -15,28 +16,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Generated tokens per second of a causal language model folder (model.onnx or model.pt,
- * tokenizer.json, config.json), with its KV cache and with the whole text recomputed at every step,
- * in one run. Every prompt generates exactly {@code maxLength} tokens (min_length = max_length,
- * greedy), so both runs do the same work; their texts must come out identical.
+ * tokenizer.json, config.json), in one run: with its KV cache, against a bare ONNX Runtime loop on
+ * the same batches ({@link BareDecodingLoop}), sampled at the API's default temperature, and with
+ * the whole text recomputed at every step. Every prompt generates exactly {@code maxLength} tokens
+ * (min_length = max_length, greedy), so both runs do the same work; their texts must come out
+ * identical. The prompts are sorted by length before they are cut into micro-batches, as a job's
+ * partition sorts its rows ({@code PartitionPipeline}): the rate is what a job gets, not that of
+ * batches padded to their longest random prompt.
  */
 public final class GenerationBenchmark {
   public record Result(
       double cachedTokensPerSecond,
       double uncachedTokensPerSecond,
-      double decodingTokensPerSecond) {}
+      double decodingTokensPerSecond,
+      double sampledTokensPerSecond,
+      OptionalDouble bareTokensPerSecond) {}
 
   /** Untimed decoding before each timed run (a big model's first batch may take longer). */
   private static final Duration WARM_UP = Duration.ofSeconds(3);
 
   /** The least time a timed run takes. */
   private static final Duration MIN_TIMED = Duration.ofSeconds(3);
+
+  private final Duration warmUp;
+  private final Duration minTimed;
 
   private final Path folder;
   private final int prompts;
@@ -47,12 +60,27 @@ public final class GenerationBenchmark {
 
   public GenerationBenchmark(
       Path folder, int prompts, int maxLength, int batchRows, int threads, PrintStream out) {
+    this(folder, prompts, maxLength, batchRows, threads, out, WARM_UP, MIN_TIMED);
+  }
+
+  /** With shorter warm-up and timing: for a test, whose rates mean nothing. */
+  GenerationBenchmark(
+      Path folder,
+      int prompts,
+      int maxLength,
+      int batchRows,
+      int threads,
+      PrintStream out,
+      Duration warmUp,
+      Duration minTimed) {
     this.folder = folder.toAbsolutePath();
     this.prompts = prompts;
     this.maxLength = maxLength;
     this.batchRows = batchRows;
     this.threads = threads;
     this.out = out;
+    this.warmUp = warmUp;
+    this.minTimed = minTimed;
   }
 
   private ModelSpec spec(boolean useCache) {
@@ -74,10 +102,12 @@ public final class GenerationBenchmark {
         "");
   }
 
-  private List<GenerationRequest> requests(int length) {
+  /** Prompts decoded greedily (temperature 0) or sampled (the API's default temperature, 1). */
+  private List<GenerationRequest> requests(int length, double temperature) {
     List<GenerationRequest> requests = new ArrayList<>();
     GenerationParameters parameters =
-        new GenerationParameters(length, length, 0.0, null, null, null, null, null, null, null);
+        new GenerationParameters(
+            length, length, temperature, null, null, null, null, null, null, null);
     for (String sentence : SyntheticSentences.generate(prompts, 11)) {
       requests.add(new GenerationRequest(sentence, parameters, null));
     }
@@ -85,7 +115,7 @@ public final class GenerationBenchmark {
   }
 
   public Result run() {
-    List<GenerationRequest> requests = requests(maxLength);
+    List<GenerationRequest> requests = requests(maxLength, 0.0);
     out.printf(
         Locale.ROOT,
         "generation benchmark: %s, %d prompts, %d tokens each, micro-batches of %d, %d intra-op"
@@ -98,11 +128,14 @@ public final class GenerationBenchmark {
     List<TaskOutput> cachedTexts = new ArrayList<>();
     Run cachedRun = timed(spec(true), requests, maxLength, cachedTexts);
     double cached = cachedRun.tokensPerSecond();
+    OptionalDouble bare = bareRate(requests, maxLength);
     // The prompts alone (one token each): what reading them costs, so the rest is decoding.
-    Run prompted = timed(spec(true), requests(1), 1, new ArrayList<>());
+    Run prompted = timed(spec(true), requests(1, 0.0), 1, new ArrayList<>());
     double decoding =
         (double) (cachedRun.tokensPerPass() - prompted.tokensPerPass())
             / (cachedRun.secondsPerPass() - prompted.secondsPerPass());
+    double sampled =
+        timed(spec(true), requests(maxLength, 1.0), maxLength, new ArrayList<>()).tokensPerSecond();
     List<TaskOutput> uncachedTexts = new ArrayList<>();
     double uncached = timed(spec(false), requests, maxLength, uncachedTexts).tokensPerSecond();
     if (!cachedTexts.equals(uncachedTexts)) {
@@ -116,13 +149,69 @@ public final class GenerationBenchmark {
         prompted.secondsPerPass(),
         cachedRun.secondsPerPass(),
         decoding);
+    if (bare.isPresent()) {
+      out.printf(
+          Locale.ROOT,
+          "    a bare ONNX Runtime loop on the same batches (greedy, cache fed back): %.1f"
+              + " tokens/s; this runner / bare: %.2fx%n",
+          bare.getAsDouble(),
+          cached / bare.getAsDouble());
+    }
+    out.printf(
+        Locale.ROOT,
+        "  sampled (temperature 1, the API's default), with the cache: %.1f tokens/s%n",
+        sampled);
     out.printf(Locale.ROOT, "  recomputing every step:    %8.1f tokens/s%n", uncached);
     out.printf(
         Locale.ROOT,
         "  cache / no cache: %.2fx (same %d texts both ways)%n",
         cached / uncached,
         cachedTexts.size());
-    return new Result(cached, uncached, decoding);
+    return new Result(cached, uncached, decoding, sampled, bare);
+  }
+
+  /**
+   * The bare loop's rate on the same prompts, sorted and batched the same way, warmed up and timed
+   * the same way; empty for a model it cannot drive (TorchScript, or no fixed-shape KV cache).
+   */
+  @SuppressWarnings("unchecked")
+  private OptionalDouble bareRate(List<GenerationRequest> requests, int length) {
+    Path onnx = folder.resolve("model.onnx");
+    if (!Files.exists(onnx)) {
+      return OptionalDouble.empty();
+    }
+    List<List<long[]>> batches = new ArrayList<>();
+    try (ModelRunner<GenerationInput> runner =
+        (ModelRunner<GenerationInput>)
+            ModelCache.get(spec(true), RunnerOptions.cpu(threads), () -> {}).newRunner()) {
+      List<GenerationRequest> sorted = sortedLikeAPartition(runner, requests);
+      for (int first = 0; first < sorted.size(); first += batchRows) {
+        batches.add(batch(runner, sorted, first).stream().map(GenerationInput::prompt).toList());
+      }
+    }
+    try {
+      Optional<BareDecodingLoop> opened = BareDecodingLoop.open(onnx, threads);
+      if (opened.isEmpty()) {
+        return OptionalDouble.empty();
+      }
+      try (BareDecodingLoop loop = opened.get()) {
+        long warmUpEnd = System.nanoTime() + warmUp.toNanos();
+        for (int b = 0; System.nanoTime() < warmUpEnd; b = (b + 1) % batches.size()) {
+          loop.generate(batches.get(b), length);
+        }
+        long start = System.nanoTime();
+        long tokens = 0;
+        for (int pass = 0; pass == 0 || System.nanoTime() - start < minTimed.toNanos(); pass++) {
+          for (List<long[]> batch : batches) {
+            loop.generate(batch, length);
+            tokens += (long) batch.size() * length;
+          }
+        }
+        return OptionalDouble.of(tokens / ((System.nanoTime() - start) / 1e9));
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("the bare ONNX Runtime loop failed: " + e.getMessage(), e);
+    }
   }
 
   /** Timed passes over every prompt. */
@@ -147,15 +236,24 @@ public final class GenerationBenchmark {
         .toList();
   }
 
+  /** The requests in the order a partition runs them: by their prepared token count. */
+  private static List<GenerationRequest> sortedLikeAPartition(
+      ModelRunner<GenerationInput> runner, List<GenerationRequest> requests) {
+    return requests.stream()
+        .sorted(Comparator.comparingInt(request -> runner.prepare(request).tokens()))
+        .toList();
+  }
+
   @SuppressWarnings("unchecked")
   private Run timed(
-      ModelSpec spec, List<GenerationRequest> requests, int length, List<TaskOutput> texts) {
+      ModelSpec spec, List<GenerationRequest> unsorted, int length, List<TaskOutput> texts) {
     try (ModelRunner<GenerationInput> runner =
         (ModelRunner<GenerationInput>)
             ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
+      List<GenerationRequest> requests = sortedLikeAPartition(runner, unsorted);
       // Warm up this way of decoding (the JIT, the engine's buffers) before timing it: for a small
       // model the first seconds run several times slower, and the runs must not differ in that.
-      long warmUpEnd = System.nanoTime() + WARM_UP.toNanos();
+      long warmUpEnd = System.nanoTime() + warmUp.toNanos();
       for (int first = 0;
           System.nanoTime() < warmUpEnd;
           first = (first + batchRows) % requests.size()) {
@@ -166,7 +264,7 @@ public final class GenerationBenchmark {
       long start = System.nanoTime();
       long tokens = 0;
       int pass = 0;
-      for (; pass == 0 || System.nanoTime() - start < MIN_TIMED.toNanos(); pass++) {
+      for (; pass == 0 || System.nanoTime() - start < minTimed.toNanos(); pass++) {
         for (int first = 0; first < requests.size(); first += batchRows) {
           List<GenerationInput> batch = batch(runner, requests, first);
           List<TaskOutput> generated = runner.run(batch);

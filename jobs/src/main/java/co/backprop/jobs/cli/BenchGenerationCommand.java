@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
     name = "bench-generation",
     mixinStandardHelpOptions = true,
     description = {
-      "Tokens/second of a causal language model folder with and without its KV cache, in one run."
-          + " Not a test.",
+      "Tokens/second of a causal language model folder with and without its KV cache, against a"
+          + " bare ONNX Runtime loop, greedy and sampled, in one run. Not a test.",
       "Folders: engines/src/test/resources/fixtures/lm-tiny-cached (the fixture), out/bench-lm"
           + " (made by",
       "scripts/make-bench-lm.py), or a fetched model, e.g. ~/.backprop/models/gpt2."
