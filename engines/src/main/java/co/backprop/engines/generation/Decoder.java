@@ -123,13 +123,14 @@ public final class Decoder {
         if (tokens.size() >= parameters.maxLength()) {
           continue;
         }
-        double[] scores =
-            TokenChoice.penalised(
-                logits[r], concat(job.prompt(), tokens), tokens.size(), parameters, eos);
+        long[] seen = concat(job.prompt(), tokens);
         int token =
             parameters.greedy()
-                ? TokenChoice.argmax(scores)
-                : TokenChoice.sample(scores, parameters, random[generation]);
+                ? TokenChoice.greedy(logits[r], seen, tokens.size(), parameters, eos)
+                : TokenChoice.sample(
+                    TokenChoice.penalised(logits[r], seen, tokens.size(), parameters, eos),
+                    parameters,
+                    random[generation]);
         tokens.add((long) token);
         if (token != eos && tokens.size() < parameters.maxLength()) {
           next.add(new Next(r, token));

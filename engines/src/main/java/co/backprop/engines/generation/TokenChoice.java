@@ -38,6 +38,27 @@ final class TokenChoice {
     return scores;
   }
 
+  /**
+   * The greedy choice, {@code argmax(penalised(...))}, without copying the logits when no
+   * repetition penalty applies: only the held-back end-of-sequence token differs from them.
+   */
+  static int greedy(
+      float[] logits, long[] seen, int generated, DecodingParameters parameters, int eos) {
+    if (parameters.repetitionPenalty() != 1.0) {
+      return argmax(penalised(logits, seen, generated, parameters, eos));
+    }
+    int blocked = eos >= 0 && generated < parameters.minLength() ? eos : -1;
+    int best = 0;
+    float bestScore = blocked == 0 ? Float.NEGATIVE_INFINITY : logits[0];
+    for (int i = 1; i < logits.length; i++) {
+      if (i != blocked && logits[i] > bestScore) {
+        best = i;
+        bestScore = logits[i];
+      }
+    }
+    return best;
+  }
+
   static int argmax(double[] scores) {
     int best = 0;
     for (int i = 1; i < scores.length; i++) {

@@ -127,4 +127,37 @@ class TokenChoiceTest {
     }
     assertThat(distinct).as("the draws spread over many tokens").isGreaterThan(20);
   }
+
+  @Test
+  void greedyIsTheArgmaxOfThePenalisedScores() {
+    Random data = new Random(5);
+    int compared = 0;
+    for (int vocabulary : new int[] {1, 2, 50, 5000}) {
+      for (int shape = 0; shape < 5; shape++) {
+        double[] doubles = scores(data, vocabulary, shape);
+        float[] logits = new float[vocabulary];
+        for (int i = 0; i < vocabulary; i++) {
+          logits[i] = (float) doubles[i];
+        }
+        long[] seen = {0, vocabulary - 1, vocabulary / 2};
+        for (int eos : new int[] {-1, 0, vocabulary - 1, vocabulary / 3}) {
+          for (double penalty : new double[] {1.0, 1.3}) {
+            for (int generated : new int[] {0, 5}) {
+              DecodingParameters parameters =
+                  new DecodingParameters(3, 20, 0.0, 0, 1.0, penalty, 1.0, 1, 1, 0);
+              assertThat(TokenChoice.greedy(logits, seen, generated, parameters, eos))
+                  .as(
+                      "vocabulary %d, shape %d, eos %d, penalty %s, generated %d",
+                      vocabulary, shape, eos, penalty, generated)
+                  .isEqualTo(
+                      TokenChoice.argmax(
+                          TokenChoice.penalised(logits, seen, generated, parameters, eos)));
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(4 * 5 * 4 * 2 * 2);
+  }
 }
