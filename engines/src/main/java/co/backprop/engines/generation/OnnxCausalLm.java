@@ -7,7 +7,9 @@ import co.backprop.engines.tensor.NativeTensor;
 import co.backprop.engines.tensor.NativeTensors;
 import co.backprop.engines.tensor.TensorInputs;
 import co.backprop.engines.tensor.TensorOutputs;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,9 @@ import java.util.function.Supplier;
  * optionally {@code position_ids}, {@code past_key_values.N.key/value} and {@code use_cache_branch}
  * in; {@code logits} and {@code present.N.key/value} out — or to TorchScript, whose {@code
  * forward(input_ids, attention_mask)} returns the logits. Prompts of different lengths are
- * left-padded. With a KV cache the session feeds only the newest token and the cache; without (the
- * model has none, or it is turned off) it runs the whole text at every step.
+ * left-padded; with a KV cache, prompts of very different lengths are read in groups ({@link
+ * PrefillGroups}). With a KV cache the session feeds only the newest token and the cache; without
+ * (the model has none, or it is turned off) it runs the whole text at every step.
  */
 public final class OnnxCausalLm implements LanguageModel {
   private static final String PAST = "past_key_values.";
@@ -80,25 +83,53 @@ public final class OnnxCausalLm implements LanguageModel {
 
   @Override
   public Session start(List<long[]> prompts) {
-    int length = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-    long[][] sequences = new long[prompts.size()][];
-    long[][] masks = new long[prompts.size()][];
-    for (int row = 0; row < prompts.size(); row++) {
-      long[] prompt = prompts.get(row);
-      sequences[row] = new long[length];
-      masks[row] = new long[length];
-      Arrays.fill(sequences[row], 0, length - prompt.length, pad);
-      System.arraycopy(prompt, 0, sequences[row], length - prompt.length, prompt.length);
-      Arrays.fill(masks[row], length - prompt.length, length, 1);
-    }
-    CausalSession session = new CausalSession(sequences, masks);
+    LeftPadded padded = LeftPadded.of(prompts, pad);
+    CausalSession session = new CausalSession(padded.sequences(), padded.masks());
     try {
-      session.run(length);
+      // A request's beams or generations share its prompt (one array): read it once.
+      Map<long[], Integer> distinctIndex = new IdentityHashMap<>();
+      List<long[]> distinct = new ArrayList<>();
+      int[] distinctOf = new int[prompts.size()];
+      for (int row = 0; row < prompts.size(); row++) {
+        long[] prompt = prompts.get(row);
+        distinctOf[row] =
+            distinctIndex.computeIfAbsent(
+                prompt,
+                p -> {
+                  distinct.add(p);
+                  return distinct.size() - 1;
+                });
+      }
+      List<int[]> groups =
+          cache ? PrefillGroups.of(distinct.stream().mapToInt(p -> p.length).toArray()) : List.of();
+      if (groups.size() > 1 || (cache && distinct.size() < prompts.size())) {
+        session.readApart(distinct, distinctOf, groups);
+      } else {
+        session.run(padded.length());
+      }
     } catch (RuntimeException e) {
       session.close();
       throw e;
     }
     return session;
+  }
+
+  /** Prompts left-padded to the longest, with their attention masks. */
+  private record LeftPadded(long[][] sequences, long[][] masks, int length) {
+    static LeftPadded of(List<long[]> prompts, long pad) {
+      int length = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+      long[][] sequences = new long[prompts.size()][];
+      long[][] masks = new long[prompts.size()][];
+      for (int row = 0; row < prompts.size(); row++) {
+        long[] prompt = prompts.get(row);
+        sequences[row] = new long[length];
+        masks[row] = new long[length];
+        Arrays.fill(sequences[row], 0, length - prompt.length, pad);
+        System.arraycopy(prompt, 0, sequences[row], length - prompt.length, prompt.length);
+        Arrays.fill(masks[row], length - prompt.length, length, 1);
+      }
+      return new LeftPadded(sequences, masks, length);
+    }
   }
 
   /**
@@ -158,6 +189,50 @@ public final class OnnxCausalLm implements LanguageModel {
       }
       if (tokens.length > 0) {
         run(cache ? 1 : sequences[0].length);
+      }
+    }
+
+    /**
+     * Reads each distinct prompt once, group by group ({@link PrefillGroups}), each group padded
+     * only to its own longest, then joins the groups' caches into this session's, one row per
+     * session row, right-aligned as if the whole batch had been read left-padded.
+     *
+     * @param distinctOf the distinct prompt of each session row
+     */
+    void readApart(List<long[]> distinct, int[] distinctOf, List<int[]> groups) {
+      int[] groupOfDistinct = new int[distinct.size()];
+      int[] placeOfDistinct = new int[distinct.size()];
+      List<CausalSession> parts = new ArrayList<>();
+      try {
+        for (int g = 0; g < groups.size(); g++) {
+          int[] members = groups.get(g);
+          LeftPadded padded =
+              LeftPadded.of(Arrays.stream(members).mapToObj(distinct::get).toList(), pad);
+          CausalSession part = new CausalSession(padded.sequences(), padded.masks());
+          parts.add(part);
+          part.run(padded.length());
+          for (int i = 0; i < members.length; i++) {
+            groupOfDistinct[members[i]] = g;
+            placeOfDistinct[members[i]] = i;
+          }
+        }
+        int rows = sequences.length;
+        int[] group = new int[rows];
+        int[] rowInGroup = new int[rows];
+        logits = new float[rows][];
+        for (int row = 0; row < rows; row++) {
+          group[row] = groupOfDistinct[distinctOf[row]];
+          rowInGroup[row] = placeOfDistinct[distinctOf[row]];
+          logits[row] = parts.get(group[row]).logits[rowInGroup[row]]; // read only, may be shared
+        }
+        Map<String, NativeTensor> joined = new LinkedHashMap<>();
+        for (String input : pastShapes.keySet()) {
+          List<NativeTensor> pieces = parts.stream().map(part -> part.past.get(input)).toList();
+          joined.put(input, kept.rightAligned(pieces, group, rowInGroup));
+        }
+        replacePast(joined);
+      } finally {
+        parts.forEach(CausalSession::close);
       }
     }
 

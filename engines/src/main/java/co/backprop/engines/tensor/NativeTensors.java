@@ -2,6 +2,8 @@ package co.backprop.engines.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * The owner of the {@link NativeTensor}s of one generation session: a scope in the model's engine
@@ -19,6 +21,34 @@ public final class NativeTensors implements AutoCloseable {
   NativeTensor keep(NDArray output) {
     output.attach(manager);
     return new NativeTensor(output);
+  }
+
+  /**
+   * One [rows, heads, length, size] tensor in this scope, gathered from others of that layout: row
+   * {@code i} is row {@code rows[i]} of {@code sources.get(source[i])}, right-aligned along the
+   * length axis to the longest source, with zeros before it. A left-padded KV cache assembled from
+   * prompts that were read apart. One copy through Java memory.
+   */
+  public NativeTensor rightAligned(List<NativeTensor> sources, int[] source, int[] rows) {
+    long[] first = sources.get(0).shape();
+    int heads = (int) first[1];
+    int size = (int) first[3];
+    int longest = sources.stream().mapToInt(tensor -> (int) tensor.shape()[2]).max().orElse(0);
+    List<float[]> values = sources.stream().map(tensor -> tensor.array().toFloatArray()).toList();
+    float[] gathered = new float[rows.length * heads * longest * size];
+    for (int i = 0; i < rows.length; i++) {
+      int length = (int) sources.get(source[i]).shape()[2];
+      float[] from = values.get(source[i]);
+      for (int head = 0; head < heads; head++) {
+        System.arraycopy(
+            from,
+            ((rows[i] * heads + head) * length) * size,
+            gathered,
+            ((i * heads + head) * longest + longest - length) * size,
+            length * size);
+      }
+    }
+    return new NativeTensor(manager.create(gathered, new Shape(rows.length, heads, longest, size)));
   }
 
   @Override

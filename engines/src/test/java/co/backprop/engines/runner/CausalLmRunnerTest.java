@@ -247,6 +247,30 @@ class CausalLmRunnerTest {
   }
 
   @Test
+  void promptsOfVeryDifferentLengthsReadApartDecodeAsIfReadTogether() {
+    // 42 tokens against 1: the cached variants read the short prompts and the long one in two
+    // passes (PrefillGroups) and join the caches. A row joined to the wrong sequence would change
+    // what follows "the", "away", "big" or "dog" (the fixture counts "the" over its cache; where
+    // in the row the cache sits is NativeTensorsTest's).
+    String longPrompt = "home ".repeat(40) + "the dog";
+    List<GenerationRequest> requests =
+        List.of(
+            new GenerationRequest("the", greedy(), null),
+            new GenerationRequest(longPrompt, greedy(), null),
+            new GenerationRequest("away", greedy(), null),
+            new GenerationRequest(
+                "big", parameters(null, null, 0.0, null, null, null, 1.0, 2, 2, null), null));
+    List<TaskOutput> alone =
+        requests.stream().map(r -> generate(VARIANTS.get(0), List.of(r)).get(0)).toList();
+    assertThat(alone.get(1)).isEqualTo(new TaskOutput.Text(longPrompt + " ran away"));
+    for (ModelSpec spec : VARIANTS) {
+      assertThat(generate(spec, requests))
+          .as(spec.location() + " " + spec.options())
+          .isEqualTo(alone);
+    }
+  }
+
+  @Test
   void impossibleParameterCombinationsNameTheParameter() {
     try (CausalLmRunner runner = Fixtures.runner(VARIANTS.get(0))) {
       assertThatThrownBy(
