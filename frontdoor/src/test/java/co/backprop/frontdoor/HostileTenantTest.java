@@ -20,6 +20,14 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +47,7 @@ class HostileTenantTest {
   private String acme;
   private String zeta;
   private String omega;
+  private String racer;
 
   @BeforeAll
   void start() throws IOException {
@@ -47,6 +56,7 @@ class HostileTenantTest {
       acme = store.accounts().create("acme", MonthlyLimit.UNLIMITED);
       zeta = store.accounts().create("zeta");
       omega = store.accounts().create("omega");
+      racer = store.accounts().create("racer");
       store.accounts().grant("acme", new Grant("s3a://shared/acme-in/", true));
       store.accounts().grant("acme", new Grant("s3a://shared/acme-out/", false));
     }
@@ -345,6 +355,52 @@ class HostileTenantTest {
     assertThat(api.send("DELETE", "/models/m-two", acme, null).status()).isEqualTo(200);
     assertThat(uploadUrl(acme, "m-four").status()).isEqualTo(200);
     assertThat(data.resolve("user-models/acme/m-two")).doesNotExist();
+  }
+
+  @Test
+  void concurrentUploadsOfOneNameLeaveTheRecordedUploadOnDisk() throws Exception {
+    // Each upload, once recorded, removes the model's other uploads from disk. Two at once used to
+    // remove each other's: the record then named a folder that no longer existed.
+    String config =
+        "{\"description\": \"race\", \"tasks\": [\"text-classification\"], \"id2label\": {\"0\":"
+            + " \"a\", \"1\": \"b\"}}";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (String[] entry :
+          new String[][] {{"model.onnx", "x"}, {"tokenizer.json", "{}"}, {"config.json", config}}) {
+        zip.putNextEntry(new ZipEntry(entry[0]));
+        zip.write(entry[1].getBytes());
+        zip.closeEntry();
+      }
+    }
+    for (int round = 0; round < 5; round++) {
+      List<String> urls =
+          IntStream.range(0, 6).mapToObj(i -> uploadUrl(racer, "m-race").json().asText()).toList();
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      try {
+        List<Future<ApiClient.Answer>> answers =
+            pool.invokeAll(
+                urls.stream()
+                    .map(
+                        url -> (Callable<ApiClient.Answer>) () -> api.put(url, bytes.toByteArray()))
+                    .toList());
+        for (Future<ApiClient.Answer> answer : answers) {
+          assertThat(answer.get().status()).as(answer.get().body()).isEqualTo(200);
+        }
+      } finally {
+        pool.shutdown();
+      }
+      Path model = data.resolve("user-models/racer/m-race");
+      try (Stream<Path> uploads = Files.list(model)) {
+        List<Path> left = uploads.toList();
+        assertThat(left).as("round " + round).hasSize(1);
+        assertThat(left.get(0).resolve("model.onnx")).exists();
+      }
+      // The recorded upload is the one on disk: its files are served from the record's folder.
+      ApiClient.Answer served = api.get("/models/m-race/files/config.json", racer);
+      assertThat(served.status()).as(served.body()).isEqualTo(200);
+    }
+    assertThat(api.send("DELETE", "/models/m-race", racer, null).status()).isEqualTo(200);
   }
 
   /** A PNG of the given size, tiny in bytes however large in pixels. */

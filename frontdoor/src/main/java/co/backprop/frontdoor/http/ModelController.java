@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /** /models, /models/{model}, /upload-url and the upload itself (PUT /uploads/{token}). */
 public final class ModelController {
@@ -34,6 +36,7 @@ public final class ModelController {
   private final Path uploads;
   private final long maxUploadBytes;
   private final int maxOpenUploads;
+  private final Object[] modelLocks = Stream.generate(Object::new).limit(64).toArray();
   private final int maxModels;
 
   public ModelController(
@@ -132,10 +135,12 @@ public final class ModelController {
 
   public void delete(Context ctx) throws IOException {
     UserModel model = owned(ctx);
-    uploaded.delete(model.account(), model.name());
-    Path folder = modelFolder(model.account(), model.name());
-    if (Files.exists(folder)) {
-      ModelZip.remove(folder);
+    synchronized (lockOf(model.account(), model.name())) {
+      uploaded.delete(model.account(), model.name());
+      Path folder = modelFolder(model.account(), model.name());
+      if (Files.exists(folder)) {
+        ModelZip.remove(folder);
+      }
     }
     Bodies.send(ctx, 200, Json.MAPPER.nullNode());
   }
@@ -195,6 +200,21 @@ public final class ModelController {
     Path modelFolder = modelFolder(upload.account(), upload.model());
     try {
       copyLimited(ctx.bodyInputStream(), zip);
+      // One upload, failed upload or deletion of a model at a time: each removes the others'
+      // folders
+      // once its record is saved, and two at once removed each other's (a 500, or a record naming a
+      // folder gone).
+      synchronized (lockOf(upload.account(), upload.model())) {
+        install(ctx, upload, zip, modelFolder);
+      }
+    } finally {
+      Files.deleteIfExists(zip);
+    }
+  }
+
+  private void install(Context ctx, UploadedModels.Upload upload, Path zip, Path modelFolder)
+      throws IOException {
+    try {
       ModelZip.Contents contents = ModelZip.install(zip, modelFolder, maxUploadBytes);
       UserModel model =
           new UserModel(
@@ -232,9 +252,12 @@ public final class ModelController {
           summary(failed)
               .put("build_message", rejected.getMessage())
               .put("message", rejected.getMessage()));
-    } finally {
-      Files.deleteIfExists(zip);
     }
+  }
+
+  /** The lock of one account's model name (striped: a bounded set shared by all names). */
+  private Object lockOf(String account, String name) {
+    return modelLocks[Math.floorMod(Objects.hash(account, name), modelLocks.length)];
   }
 
   /** The folder of all of a model's uploads (each in a folder of its own inside). */
