@@ -48,6 +48,7 @@ class HostileTenantTest {
   private String zeta;
   private String omega;
   private String racer;
+  private String crowd;
 
   @BeforeAll
   void start() throws IOException {
@@ -57,6 +58,7 @@ class HostileTenantTest {
       zeta = store.accounts().create("zeta");
       omega = store.accounts().create("omega");
       racer = store.accounts().create("racer");
+      crowd = store.accounts().create("crowd");
       store.accounts().grant("acme", new Grant("s3a://shared/acme-in/", true));
       store.accounts().grant("acme", new Grant("s3a://shared/acme-out/", false));
     }
@@ -360,19 +362,8 @@ class HostileTenantTest {
   @Test
   void concurrentUploadsOfOneNameLeaveTheRecordedUploadOnDisk() throws Exception {
     // Each upload, once recorded, removes the model's other uploads from disk. Two at once used to
-    // remove each other's: the record then named a folder that no longer existed.
-    String config =
-        "{\"description\": \"race\", \"tasks\": [\"text-classification\"], \"id2label\": {\"0\":"
-            + " \"a\", \"1\": \"b\"}}";
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (String[] entry :
-          new String[][] {{"model.onnx", "x"}, {"tokenizer.json", "{}"}, {"config.json", config}}) {
-        zip.putNextEntry(new ZipEntry(entry[0]));
-        zip.write(entry[1].getBytes());
-        zip.closeEntry();
-      }
-    }
+    // remove each other's: a 500, or a record naming a folder that no longer existed.
+    byte[] zip = acceptedZip();
     for (int round = 0; round < 5; round++) {
       List<String> urls =
           IntStream.range(0, 6).mapToObj(i -> uploadUrl(racer, "m-race").json().asText()).toList();
@@ -381,8 +372,7 @@ class HostileTenantTest {
         List<Future<ApiClient.Answer>> answers =
             pool.invokeAll(
                 urls.stream()
-                    .map(
-                        url -> (Callable<ApiClient.Answer>) () -> api.put(url, bytes.toByteArray()))
+                    .map(url -> (Callable<ApiClient.Answer>) () -> api.put(url, zip))
                     .toList());
         for (Future<ApiClient.Answer> answer : answers) {
           assertThat(answer.get().status()).as(answer.get().body()).isEqualTo(200);
@@ -401,6 +391,50 @@ class HostileTenantTest {
       assertThat(served.status()).as(served.body()).isEqualTo(200);
     }
     assertThat(api.send("DELETE", "/models/m-race", racer, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void concurrentUploadsOfNewNamesStayWithinTheModelLimit() throws Exception {
+    // The limit (2 here) is checked again under the account's lock, with the records it joins: six
+    // new names put at once used to pass the check together.
+    List<String> urls =
+        IntStream.range(0, 6)
+            .mapToObj(i -> uploadUrl(crowd, "m-crowd-" + i).json().asText())
+            .toList();
+    byte[] zip = acceptedZip();
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Integer> statuses = new java.util.ArrayList<>();
+    try {
+      for (Future<ApiClient.Answer> answer :
+          pool.invokeAll(
+              urls.stream()
+                  .map(url -> (Callable<ApiClient.Answer>) () -> api.put(url, zip))
+                  .toList())) {
+        statuses.add(answer.get().status());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(statuses).containsOnly(200, 429);
+    assertThat(statuses.stream().filter(status -> status == 200)).hasSize(2);
+    assertThat(api.get("/models", crowd).json().findValuesAsText("name")).hasSize(2);
+  }
+
+  /** A zip that passes the upload's checks (its model is not a real one: the build would fail). */
+  private static byte[] acceptedZip() throws IOException {
+    String config =
+        "{\"description\": \"race\", \"tasks\": [\"text-classification\"], \"id2label\": {\"0\":"
+            + " \"a\", \"1\": \"b\"}}";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (String[] entry :
+          new String[][] {{"model.onnx", "x"}, {"tokenizer.json", "{}"}, {"config.json", config}}) {
+        zip.putNextEntry(new ZipEntry(entry[0]));
+        zip.write(entry[1].getBytes());
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
   }
 
   /** A PNG of the given size, tiny in bytes however large in pixels. */

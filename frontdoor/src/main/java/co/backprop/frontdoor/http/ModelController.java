@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 /** /models, /models/{model}, /upload-url and the upload itself (PUT /uploads/{token}). */
@@ -135,7 +134,7 @@ public final class ModelController {
 
   public void delete(Context ctx) throws IOException {
     UserModel model = owned(ctx);
-    synchronized (lockOf(model.account(), model.name())) {
+    synchronized (lockOf(model.account())) {
       uploaded.delete(model.account(), model.name());
       Path folder = modelFolder(model.account(), model.name());
       if (Files.exists(folder)) {
@@ -200,11 +199,11 @@ public final class ModelController {
     Path modelFolder = modelFolder(upload.account(), upload.model());
     try {
       copyLimited(ctx.bodyInputStream(), zip);
-      // One upload, failed upload or deletion of a model at a time: each removes the others'
-      // folders
-      // once its record is saved, and two at once removed each other's (a 500, or a record naming a
-      // folder gone).
-      synchronized (lockOf(upload.account(), upload.model())) {
+      // One upload, failed upload or deletion per account at a time: each removes its model's
+      // other folders once its record is saved (two at once removed each other's: a 500, or a
+      // record naming a folder gone), and the room is checked again with the records it joins.
+      synchronized (lockOf(upload.account())) {
+        requireRoomFor(upload.account(), upload.model());
         install(ctx, upload, zip, modelFolder);
       }
     } finally {
@@ -255,9 +254,9 @@ public final class ModelController {
     }
   }
 
-  /** The lock of one account's model name (striped: a bounded set shared by all names). */
-  private Object lockOf(String account, String name) {
-    return modelLocks[Math.floorMod(Objects.hash(account, name), modelLocks.length)];
+  /** The lock of one account's models (striped: a bounded set shared by all accounts). */
+  private Object lockOf(String account) {
+    return modelLocks[Math.floorMod(account.hashCode(), modelLocks.length)];
   }
 
   /** The folder of all of a model's uploads (each in a folder of its own inside). */
