@@ -22,7 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** /models, /models/{model}, /upload-url and the upload itself (PUT /uploads/{token}). */
 public final class ModelController {
@@ -35,7 +35,10 @@ public final class ModelController {
   private final Path uploads;
   private final long maxUploadBytes;
   private final int maxOpenUploads;
-  private final Object[] modelLocks = Stream.generate(Object::new).limit(64).toArray();
+
+  /** One lock per account (accounts are the operator's, so the map stays small). */
+  private final Map<String, Object> accountLocks = new ConcurrentHashMap<>();
+
   private final int maxModels;
 
   public ModelController(
@@ -254,9 +257,12 @@ public final class ModelController {
     }
   }
 
-  /** The lock of one account's models (striped: a bounded set shared by all accounts). */
+  /**
+   * The lock of one account's models: its own, so that one account's large uploads never hold up
+   * another's.
+   */
   private Object lockOf(String account) {
-    return modelLocks[Math.floorMod(account.hashCode(), modelLocks.length)];
+    return accountLocks.computeIfAbsent(account, any -> new Object());
   }
 
   /** The folder of all of a model's uploads (each in a folder of its own inside). */
