@@ -73,13 +73,12 @@ final class BareDecodingLoop implements AutoCloseable {
    *
    * @return each row's tokens
    */
-  long[][] generate(List<long[]> prompts, int length) throws OrtException {
+  long[][] generate(List<long[]> prompts, int length) {
     int rows = prompts.size();
     int promptLength = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
     long[] ids = new long[rows * promptLength];
     long[] mask = new long[rows * promptLength];
     long[] positionIds = new long[rows * promptLength];
-    long[] nextPosition = new long[rows];
     for (int row = 0; row < rows; row++) {
       long[] prompt = prompts.get(row);
       int padding = promptLength - prompt.length;
@@ -88,74 +87,74 @@ final class BareDecodingLoop implements AutoCloseable {
         mask[row * promptLength + padding + t] = 1;
         positionIds[row * promptLength + padding + t] = t;
       }
-      nextPosition[row] = prompt.length;
     }
     long[][] generated = new long[rows][length];
-    OrtSession.Result result = step(ids, mask, positionIds, rows, promptLength, null);
     try {
-      for (int count = 1; count < length; count++) {
-        int total = promptLength + count;
-        long[] tokens = lastArgmax(result, rows);
-        for (int row = 0; row < rows; row++) {
-          generated[row][count - 1] = tokens[row];
+      OrtSession.Result result = step(ids, mask, positionIds, rows, promptLength, null);
+      try {
+        for (int count = 0; ; count++) {
+          long[] tokens = lastArgmax(result, rows);
+          long[] positions = new long[rows];
+          for (int row = 0; row < rows; row++) {
+            generated[row][count] = tokens[row];
+            positions[row] = prompts.get(row).length + count;
+          }
+          if (count == length - 1) {
+            return generated;
+          }
+          mask = withOneMorePosition(mask, rows);
+          OrtSession.Result next = step(tokens, mask, positions, rows, 1, result);
+          result.close();
+          result = next;
         }
-        long[] longerMask = new long[rows * total];
-        for (int row = 0; row < rows; row++) {
-          System.arraycopy(mask, row * (total - 1), longerMask, row * total, total - 1);
-          longerMask[row * total + total - 1] = 1;
-        }
-        mask = longerMask;
-        long[] stepPositions = nextPosition.clone();
-        for (int row = 0; row < rows; row++) {
-          nextPosition[row]++;
-        }
-        OrtSession.Result next = step(tokens, mask, stepPositions, rows, 1, result);
+      } finally {
         result.close();
-        result = next;
       }
-      long[] last = lastArgmax(result, rows);
-      for (int row = 0; row < rows; row++) {
-        generated[row][length - 1] = last[row];
-      }
-      return generated;
-    } finally {
-      result.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("the bare ONNX Runtime loop failed: " + e.getMessage(), e);
     }
+  }
+
+  /** Each row's mask with one more attended position at its end. */
+  private static long[] withOneMorePosition(long[] mask, int rows) {
+    int total = mask.length / rows + 1;
+    long[] longer = new long[rows * total];
+    for (int row = 0; row < rows; row++) {
+      System.arraycopy(mask, row * (total - 1), longer, row * total, total - 1);
+      longer[row * total + total - 1] = 1;
+    }
+    return longer;
   }
 
   private OrtSession.Result step(
       long[] ids, long[] mask, long[] positionIds, int rows, int fed, OrtSession.Result past)
       throws OrtException {
-    Map<String, OnnxTensor> inputs = new HashMap<>();
-    List<OnnxTensor> created = new ArrayList<>();
+    Map<String, OnnxTensor> created = new HashMap<>(); // this step's own tensors, closed after it
     try {
-      created.add(tensor(ids, rows, fed));
-      inputs.put("input_ids", created.get(created.size() - 1));
-      created.add(tensor(mask, rows, mask.length / rows));
-      inputs.put("attention_mask", created.get(created.size() - 1));
+      created.put("input_ids", tensor(ids, rows, fed));
+      created.put("attention_mask", tensor(mask, rows, mask.length / rows));
       if (positions) {
-        created.add(tensor(positionIds, rows, fed));
-        inputs.put("position_ids", created.get(created.size() - 1));
+        created.put("position_ids", tensor(positionIds, rows, fed));
       }
       if (cacheBranch) {
-        created.add(OnnxTensor.createTensor(environment, new boolean[] {past != null}));
-        inputs.put("use_cache_branch", created.get(created.size() - 1));
+        created.put(
+            "use_cache_branch", OnnxTensor.createTensor(environment, new boolean[] {past != null}));
       }
+      Map<String, OnnxTensor> inputs = new HashMap<>(created);
       for (String name : pastNames) {
         if (past != null) {
           inputs.put(name, (OnnxTensor) past.get("present." + name.substring(PAST.length())).get());
         } else {
-          created.add(
+          created.put(
+              name,
               OnnxTensor.createTensor(
                   environment, FloatBuffer.allocate(0), new long[] {rows, heads, 0, headSize}));
-          inputs.put(name, created.get(created.size() - 1));
+          inputs.put(name, created.get(name));
         }
       }
       return session.run(inputs);
     } finally {
-      for (OnnxTensor tensor : created) {
-        tensor.close();
-      }
+      created.values().forEach(OnnxTensor::close);
     }
   }
 

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -195,19 +194,14 @@ public final class GenerationBenchmark {
         return OptionalDouble.empty();
       }
       try (BareDecodingLoop loop = opened.get()) {
-        long warmUpEnd = System.nanoTime() + warmUp.toNanos();
-        for (int b = 0; System.nanoTime() < warmUpEnd; b = (b + 1) % batches.size()) {
-          loop.generate(batches.get(b), length);
-        }
-        long start = System.nanoTime();
-        long tokens = 0;
-        for (int pass = 0; pass == 0 || System.nanoTime() - start < minTimed.toNanos(); pass++) {
-          for (List<long[]> batch : batches) {
-            loop.generate(batch, length);
-            tokens += (long) batch.size() * length;
-          }
-        }
-        return OptionalDouble.of(tokens / ((System.nanoTime() - start) / 1e9));
+        return OptionalDouble.of(
+            timedPasses(
+                    batches.size(),
+                    (b, pass) -> {
+                      loop.generate(batches.get(b), length);
+                      return (long) batches.get(b).size() * length;
+                    })
+                .tokensPerSecond());
       }
     } catch (OrtException e) {
       throw new IllegalStateException("the bare ONNX Runtime loop failed: " + e.getMessage(), e);
@@ -240,7 +234,9 @@ public final class GenerationBenchmark {
   private static List<GenerationRequest> sortedLikeAPartition(
       ModelRunner<GenerationInput> runner, List<GenerationRequest> requests) {
     return requests.stream()
-        .sorted(Comparator.comparingInt(request -> runner.prepare(request).tokens()))
+        .map(request -> Map.entry(runner.prepare(request).tokens(), request))
+        .sorted(Map.Entry.comparingByKey())
+        .map(Map.Entry::getValue)
         .toList();
   }
 
@@ -251,30 +247,43 @@ public final class GenerationBenchmark {
         (ModelRunner<GenerationInput>)
             ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
       List<GenerationRequest> requests = sortedLikeAPartition(runner, unsorted);
-      // Warm up this way of decoding (the JIT, the engine's buffers) before timing it: for a small
-      // model the first seconds run several times slower, and the runs must not differ in that.
-      long warmUpEnd = System.nanoTime() + warmUp.toNanos();
-      for (int first = 0;
-          System.nanoTime() < warmUpEnd;
-          first = (first + batchRows) % requests.size()) {
-        runner.run(batch(runner, requests, first));
-      }
-      // Whole passes over the prompts for at least a few seconds: a small model's pass is a few
-      // milliseconds, too short to time. The first pass's texts are compared.
-      long start = System.nanoTime();
-      long tokens = 0;
-      int pass = 0;
-      for (; pass == 0 || System.nanoTime() - start < minTimed.toNanos(); pass++) {
-        for (int first = 0; first < requests.size(); first += batchRows) {
-          List<GenerationInput> batch = batch(runner, requests, first);
-          List<TaskOutput> generated = runner.run(batch);
-          if (pass == 0) {
-            texts.addAll(generated);
-          }
-          tokens += (long) batch.size() * length;
-        }
-      }
-      return new Run(tokens, (System.nanoTime() - start) / 1e9, pass);
+      return timedPasses(
+          (requests.size() + batchRows - 1) / batchRows,
+          (b, pass) -> {
+            List<GenerationInput> batch = batch(runner, requests, b * batchRows);
+            List<TaskOutput> generated = runner.run(batch);
+            if (pass == 0) {
+              texts.addAll(generated); // the first timed pass's texts are compared
+            }
+            return (long) batch.size() * length;
+          });
     }
+  }
+
+  /** Decodes one batch in a pass (-1 while warming up); returns the tokens it generated. */
+  private interface BatchRun {
+    long run(int batch, int pass);
+  }
+
+  /**
+   * Warms a way of decoding up (the JIT, the engine's buffers) for {@link #warmUp}, cycling over
+   * the batches: for a small model the first seconds run several times slower, and the ways must
+   * not differ in that. Then times whole passes over every batch for at least {@link #minTimed}: a
+   * small model's pass takes milliseconds, too short to time alone.
+   */
+  private Run timedPasses(int batches, BatchRun run) {
+    long warmUpEnd = System.nanoTime() + warmUp.toNanos();
+    for (int b = 0; System.nanoTime() < warmUpEnd; b = (b + 1) % batches) {
+      run.run(b, -1);
+    }
+    long start = System.nanoTime();
+    long tokens = 0;
+    int pass = 0;
+    for (; pass == 0 || System.nanoTime() - start < minTimed.toNanos(); pass++) {
+      for (int b = 0; b < batches; b++) {
+        tokens += run.run(b, pass);
+      }
+    }
+    return new Run(tokens, (System.nanoTime() - start) / 1e9, pass);
   }
 }
