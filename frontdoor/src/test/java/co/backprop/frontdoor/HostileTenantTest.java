@@ -16,6 +16,7 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -367,18 +368,8 @@ class HostileTenantTest {
     for (int round = 0; round < 5; round++) {
       List<String> urls =
           IntStream.range(0, 6).mapToObj(i -> uploadUrl(racer, "m-race").json().asText()).toList();
-      ExecutorService pool = Executors.newFixedThreadPool(6);
-      try {
-        List<Future<ApiClient.Answer>> answers =
-            pool.invokeAll(
-                urls.stream()
-                    .map(url -> (Callable<ApiClient.Answer>) () -> api.put(url, zip))
-                    .toList());
-        for (Future<ApiClient.Answer> answer : answers) {
-          assertThat(answer.get().status()).as(answer.get().body()).isEqualTo(200);
-        }
-      } finally {
-        pool.shutdown();
+      for (ApiClient.Answer answer : putAtOnce(urls, zip)) {
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
       }
       Path model = data.resolve("user-models/racer/m-race");
       try (Stream<Path> uploads = Files.list(model)) {
@@ -402,22 +393,28 @@ class HostileTenantTest {
             .mapToObj(i -> uploadUrl(crowd, "m-crowd-" + i).json().asText())
             .toList();
     byte[] zip = acceptedZip();
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    List<Integer> statuses = new java.util.ArrayList<>();
+    List<Integer> statuses = putAtOnce(urls, zip).stream().map(ApiClient.Answer::status).toList();
+    assertThat(statuses).containsOnly(200, 429);
+    assertThat(statuses.stream().filter(status -> status == 200)).hasSize(2);
+    assertThat(api.get("/models", crowd).json().findValuesAsText("name")).hasSize(2);
+  }
+
+  /** PUTs the zip to every URL at once, one thread each; the answers in the URLs' order. */
+  private List<ApiClient.Answer> putAtOnce(List<String> urls, byte[] zip) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(urls.size());
     try {
+      List<ApiClient.Answer> answers = new ArrayList<>();
       for (Future<ApiClient.Answer> answer :
           pool.invokeAll(
               urls.stream()
                   .map(url -> (Callable<ApiClient.Answer>) () -> api.put(url, zip))
                   .toList())) {
-        statuses.add(answer.get().status());
+        answers.add(answer.get());
       }
+      return answers;
     } finally {
       pool.shutdown();
     }
-    assertThat(statuses).containsOnly(200, 429);
-    assertThat(statuses.stream().filter(status -> status == 200)).hasSize(2);
-    assertThat(api.get("/models", crowd).json().findValuesAsText("name")).hasSize(2);
   }
 
   /** A zip that passes the upload's checks (its model is not a real one: the build would fail). */
