@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,7 @@ class HostileTenantTest {
   private String omega;
   private String racer;
   private String crowd;
+  private String rebuilder;
 
   @BeforeAll
   void start() throws IOException {
@@ -60,6 +63,7 @@ class HostileTenantTest {
       omega = store.accounts().create("omega");
       racer = store.accounts().create("racer");
       crowd = store.accounts().create("crowd");
+      rebuilder = store.accounts().create("rebuilder");
       store.accounts().grant("acme", new Grant("s3a://shared/acme-in/", true));
       store.accounts().grant("acme", new Grant("s3a://shared/acme-out/", false));
     }
@@ -397,6 +401,23 @@ class HostileTenantTest {
     assertThat(statuses).containsOnly(200, 429);
     assertThat(statuses.stream().filter(status -> status == 200)).hasSize(2);
     assertThat(api.get("/models", crowd).json().findValuesAsText("name")).hasSize(2);
+  }
+
+  @Test
+  void uploadingOneModelAgainAndAgainQueuesOneBuild() throws IOException {
+    // No worker runs here, so the first build is still waiting when the next uploads land: it
+    // builds the newest upload when it starts. Each upload used to queue a build of its own,
+    // uncapped, for a worker every account shares.
+    byte[] zip = acceptedZip();
+    Set<String> builds = new HashSet<>();
+    for (int i = 0; i < 8; i++) {
+      ApiClient.Answer answer = api.put(uploadUrl(rebuilder, "m-again").json().asText(), zip);
+      assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+      builds.add(answer.json().get("build_job").asText());
+    }
+    assertThat(builds).hasSize(1);
+    assertThat(api.get("/jobs", rebuilder).json().findValuesAsText("job_id"))
+        .containsExactlyElementsOf(builds);
   }
 
   /** PUTs the zip to every URL at once, one thread each; the answers in the URLs' order. */

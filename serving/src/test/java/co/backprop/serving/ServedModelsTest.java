@@ -36,6 +36,11 @@ class ServedModelsTest {
     }
 
     @Override
+    public boolean recordBuild(UserModel built) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Optional<UserModel> model(String account, String name) {
       return Optional.ofNullable(byName.get(name));
     }

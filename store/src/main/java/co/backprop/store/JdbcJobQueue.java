@@ -60,22 +60,48 @@ final class JdbcJobQueue implements JobQueue {
           if (queued >= maxQueued) {
             throw CapReachedException.queuedJobs(job.account(), queued);
           }
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO jobs (id, account, kind, spec, status, created_at, idempotency_key,"
-                      + " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, job.id());
-            insert.setString(2, job.account());
-            insert.setString(3, job.spec().kind().apiName());
-            insert.setString(4, spec);
-            insert.setString(5, QUEUED);
-            insert.setLong(6, clock.millis());
-            insert.setString(7, job.idempotencyKey());
-            insert.setString(8, job.requestHash());
-            insert.executeUpdate();
-          }
-          return find(connection, job.id()).orElseThrow();
+          return insert(connection, job, spec);
         });
+  }
+
+  @Override
+  public Job enqueueUnlessWaiting(Job.New job) {
+    String spec = JobSpecJson.write(job.spec());
+    return database.inTransaction(
+        connection -> {
+          try (PreparedStatement query =
+              connection.prepareStatement(
+                  "SELECT * FROM jobs WHERE account = ? AND status = ? AND spec = ? ORDER BY"
+                      + " created_at, id")) {
+            query.setString(1, job.account());
+            query.setString(2, QUEUED);
+            query.setString(3, spec);
+            try (ResultSet row = query.executeQuery()) {
+              if (row.next()) {
+                return job(row);
+              }
+            }
+          }
+          return insert(connection, job, spec);
+        });
+  }
+
+  private Job insert(Connection connection, Job.New job, String spec) throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO jobs (id, account, kind, spec, status, created_at, idempotency_key,"
+                + " request_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, job.id());
+      insert.setString(2, job.account());
+      insert.setString(3, job.spec().kind().apiName());
+      insert.setString(4, spec);
+      insert.setString(5, QUEUED);
+      insert.setLong(6, clock.millis());
+      insert.setString(7, job.idempotencyKey());
+      insert.setString(8, job.requestHash());
+      insert.executeUpdate();
+    }
+    return find(connection, job.id()).orElseThrow();
   }
 
   private static int count(Connection connection, String sql, String... parameters)

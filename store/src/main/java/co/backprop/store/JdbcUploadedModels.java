@@ -62,6 +62,25 @@ final class JdbcUploadedModels implements UploadedModels {
   }
 
   @Override
+  public boolean recordBuild(UserModel built) {
+    return database.read(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE models SET build_status = ?, build_message = ?, last_deployment = ?"
+                      + " WHERE account = ? AND name = ? AND path = ?")) {
+            update.setString(1, built.buildStatus().apiName());
+            update.setString(2, built.buildMessage());
+            update.setLong(3, built.lastDeployment().toEpochMilli());
+            update.setString(4, built.account());
+            update.setString(5, built.name());
+            update.setString(6, built.path());
+            return update.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
   public Optional<UserModel> model(String account, String name) {
     return select("SELECT * FROM models WHERE account = ? AND name = ?", account, name).stream()
         .findFirst();

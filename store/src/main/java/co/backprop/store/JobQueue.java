@@ -39,6 +39,14 @@ public interface JobQueue {
     return enqueue(job, Integer.MAX_VALUE);
   }
 
+  /**
+   * Queues a job unless the account has one of the same spec still waiting, and then returns that
+   * one instead. For jobs that read what they work on when they start (a model's build reads the
+   * model's newest upload): one waiting job serves every request made before it starts, so repeated
+   * requests queue at most one job each.
+   */
+  Job enqueueUnlessWaiting(Job.New job);
+
   Optional<Job> job(String id);
 
   /** The jobs of these ids that exist, in one read: how waiting callers learn which have ended. */

@@ -13,6 +13,12 @@ public interface UploadedModels {
   /** Adds the model, or replaces the account's model of that name. */
   void save(UserModel model);
 
+  /**
+   * Records a build's outcome on the upload it built (the same account, name and folder): false,
+   * and nothing written, when that upload was replaced or deleted while it was building.
+   */
+  boolean recordBuild(UserModel built);
+
   Optional<UserModel> model(String account, String name);
 
   List<UserModel> models(String account);

@@ -294,6 +294,50 @@ abstract class StoreContractTest {
   }
 
   @Test
+  void aWaitingBuildServesEveryUploadMadeBeforeItStarts() {
+    JobSpec moods = new JobSpec.ModelBuild("moods");
+    assertThat(build("b1", "acme", moods).id()).isEqualTo("b1");
+    clock.advance(Duration.ofMillis(1));
+    assertThat(build("b2", "acme", moods).id()).isEqualTo("b1"); // uploaded again: b1 builds it
+    assertThat(build("o1", "acme", new JobSpec.ModelBuild("other")).id()).isEqualTo("o1");
+    assertThat(frontDoor.queue().jobsOf("acme", 10)).extracting(Job::id).containsOnly("b1", "o1");
+
+    Job started = worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(started.id()).isEqualTo("b1");
+    assertThat(build("z1", "zeta", moods).id()).isEqualTo("z1"); // another account's own
+    // b1 has read its upload: one made now needs a build of its own, and only one.
+    assertThat(build("b3", "acme", moods).id()).isEqualTo("b3");
+    assertThat(build("b4", "acme", moods).id()).isEqualTo("b3");
+  }
+
+  private Job build(String id, String account, JobSpec spec) {
+    return frontDoor.queue().enqueueUnlessWaiting(new Job.New(id, account, spec, null, null));
+  }
+
+  @Test
+  void aBuildIsRecordedOnlyOnTheUploadItBuilt() {
+    UserModel first =
+        new UserModel(
+            "acme", "moods", "", List.of("emotion"), BuildStatus.BUILDING, "queued", START, "/m/1");
+    frontDoor.models().save(first);
+    UserModel second =
+        new UserModel(
+            "acme", "moods", "", List.of("emotion"), BuildStatus.BUILDING, "queued", START, "/m/2");
+    frontDoor.models().save(second); // uploaded again while the first was building
+    Instant later = START.plusSeconds(5);
+    assertThat(worker.models().recordBuild(first.built(BuildStatus.SUCCESS, "ok", later)))
+        .isFalse();
+    assertThat(frontDoor.models().model("acme", "moods")).contains(second);
+
+    UserModel built = second.built(BuildStatus.FAIL, "no tokenizer", later);
+    assertThat(worker.models().recordBuild(built)).isTrue();
+    assertThat(frontDoor.models().model("acme", "moods")).contains(built);
+    assertThat(frontDoor.models().delete("acme", "moods")).isTrue();
+    assertThat(worker.models().recordBuild(built)).isFalse(); // a deleted model stays deleted
+    assertThat(frontDoor.models().models("acme")).isEmpty();
+  }
+
+  @Test
   void reopeningAStoreKeepsItsDataAndItsSchema() {
     String key = frontDoor.accounts().create("acme");
     enqueue("kept", "acme", null);

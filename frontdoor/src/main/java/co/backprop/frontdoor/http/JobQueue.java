@@ -67,9 +67,16 @@ public final class JobQueue {
         .enqueue(new Job.New(id, account, spec, idempotencyKey, digest(request)), maxQueued);
   }
 
-  /** Queues a job nobody retries (a model's build). */
-  Job enqueue(String id, String account, JobSpec spec) {
-    return store.queue().enqueue(new Job.New(id, account, spec, null, null));
+  /**
+   * Queues a model's build, or returns the account's build of that model still waiting: a build
+   * reads the newest upload when it starts, so uploading again and again queues one build, never
+   * more builds than the account has models.
+   */
+  Job enqueueBuild(String account, String model) {
+    return store
+        .queue()
+        .enqueueUnlessWaiting(
+            new Job.New(newId(), account, new JobSpec.ModelBuild(model), null, null));
   }
 
   private static String digest(String request) {

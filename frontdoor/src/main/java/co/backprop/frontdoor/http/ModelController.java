@@ -1,7 +1,6 @@
 package co.backprop.frontdoor.http;
 
 import co.backprop.contract.job.Job;
-import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.BuildStatus;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.model.UserModel;
@@ -230,8 +229,7 @@ public final class ModelController {
               contents.folder().toString());
       uploaded.save(model);
       ModelZip.keepOnly(modelFolder, contents.folder());
-      Job build =
-          queue.enqueue(JobQueue.newId(), upload.account(), new JobSpec.ModelBuild(upload.model()));
+      Job build = queue.enqueueBuild(upload.account(), upload.model());
       ObjectNode answer = summary(model);
       answer.put("build_job", build.id());
       Bodies.send(ctx, 200, answer);

@@ -71,7 +71,13 @@ final class ModelBuild {
       status = BuildStatus.FAIL;
       message = "the model could not be built: " + e.getMessage();
     }
-    uploaded.save(model.built(status, message, Instant.now()));
+    // An upload made while this one was building has its own build queued; a deleted model stays
+    // deleted. Either way this outcome belongs to files no longer in use.
+    if (!uploaded.recordBuild(model.built(status, message, Instant.now()))) {
+      return "not recorded: the model was uploaded again or deleted while this build ran ("
+          + message
+          + ")";
+    }
     return message;
   }
 
