@@ -5,6 +5,14 @@ text at every step costs what it costs in a real model, small enough to build in
 Needs Debian's python3-torch (apt install python3-torch). Not a fixture: nothing tests its words.
 
     /usr/bin/python3 scripts/make-bench-lm.py out/bench-lm [--layers 4] [--hidden 256] [--vocab 5000]
+        [--last-logits] [--int8]
+
+Two variants for asking what the runner would do with less work per token (both off by default):
+--last-logits outputs the logits of the last position only (what transformers' generate() asks of a
+model with logits_to_keep=1): reading a prompt skips the vocabulary projection of every other
+position. --int8 stores every projection's weights as int8, one scale per output column, for ONNX
+Runtime's DynamicQuantizeMatMul (the graph onnxruntime.quantization.quantize_dynamic gives after
+ORT fuses it); needs Debian's python3-onnx.
 """
 import argparse
 import json
@@ -21,6 +29,8 @@ parser.add_argument("--heads", type=int, default=4)
 parser.add_argument("--hidden", type=int, default=256)
 parser.add_argument("--vocab", type=int, default=5000)
 parser.add_argument("--positions", type=int, default=512)
+parser.add_argument("--last-logits", action="store_true")
+parser.add_argument("--int8", action="store_true")
 args = parser.parse_args()
 
 
@@ -75,6 +85,8 @@ class Gpt(nn.Module):
         for i, block in enumerate(self.blocks):
             x, k, v = block(x, attention_mask, past[2 * i], past[2 * i + 1])
             presents += [k, v]
+        if args.last_logits:
+            x = x[:, -1:, :]
         return (self.ln(x) @ self.tokens.weight.t(), *presents)
 
 
@@ -92,6 +104,47 @@ dynamic.update({name: {0: "batch", 2: "total"} for name in outputs[1:]})
 example = (torch.ones(1, 3, dtype=torch.long), torch.ones(1, 5, dtype=torch.long), torch.arange(2, 5).view(1, 3), *past)
 torch.onnx.export(model, example, os.path.join(args.folder, "model.onnx"), input_names=["input_ids", "attention_mask", "position_ids"] + names,
                   output_names=outputs, dynamic_axes=dynamic, opset_version=14)
+
+
+def quantize_projections(path):
+    """Every MatMul by a constant weight [K, N] becomes DynamicQuantizeMatMul with int8 weights and a
+    scale per column (symmetric: no zero point)."""
+    import numpy
+    import onnx
+    from onnx import helper, numpy_helper
+
+    graph_model = onnx.load(path)
+    graph = graph_model.graph
+    weights = {init.name: init for init in graph.initializer}
+    uses = {}
+    for node in graph.node:
+        for name in node.input:
+            uses[name] = uses.get(name, 0) + 1
+    quantized = 0
+    for node in graph.node:
+        if node.op_type != "MatMul" or node.input[1] not in weights or uses[node.input[1]] != 1:
+            continue
+        w = numpy_helper.to_array(weights[node.input[1]])
+        if w.ndim != 2:
+            continue
+        scale = numpy.maximum(numpy.abs(w).max(axis=0), 1e-8) / 127.0
+        q = numpy.clip(numpy.round(w / scale), -127, 127).astype(numpy.int8)
+        name = node.input[1]
+        graph.initializer.remove(weights[name])
+        graph.initializer.extend([numpy_helper.from_array(q, name + "_int8"),
+                                  numpy_helper.from_array(scale.astype(numpy.float32), name + "_scale")])
+        node.op_type = "DynamicQuantizeMatMul"
+        node.domain = "com.microsoft"
+        node.input[1] = name + "_int8"
+        node.input.append(name + "_scale")
+        quantized += 1
+    graph_model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    onnx.save(graph_model, path)
+    return quantized
+
+
+if args.int8:
+    print("int8 projections:", quantize_projections(os.path.join(args.folder, "model.onnx")))
 vocab = {"<eos>": 0}
 vocab.update({f"w{i}": i for i in range(1, args.vocab)})
 with open(os.path.join(args.folder, "tokenizer.json"), "w") as f:
