@@ -62,6 +62,11 @@ class ServedModelsTest {
     }
 
     @Override
+    public Optional<Upload> upload(String token) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Optional<Upload> useUpload(String token) {
       throw new UnsupportedOperationException();
     }

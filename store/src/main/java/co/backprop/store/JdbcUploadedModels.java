@@ -6,6 +6,7 @@ import co.backprop.contract.task.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -173,26 +174,35 @@ final class JdbcUploadedModels implements UploadedModels {
   }
 
   @Override
+  public Optional<Upload> upload(String token) {
+    return database.read(connection -> find(connection, token));
+  }
+
+  @Override
   public Optional<Upload> useUpload(String token) {
     return database.inTransaction(
         connection -> {
-          Upload upload = null;
-          try (PreparedStatement query =
-              connection.prepareStatement(
-                  "SELECT account, model, expires_at FROM uploads WHERE token = ?")) {
-            query.setString(1, token);
-            try (ResultSet row = query.executeQuery()) {
-              if (row.next() && row.getLong(3) > clock.millis()) {
-                upload = new Upload(row.getString(1), row.getString(2));
-              }
-            }
-          }
+          Optional<Upload> upload = find(connection, token);
           try (PreparedStatement delete =
               connection.prepareStatement("DELETE FROM uploads WHERE token = ?")) {
             delete.setString(1, token);
-            delete.executeUpdate();
+            // Two uses at once both find it; only the one that deletes it has it.
+            return delete.executeUpdate() == 1 ? upload : Optional.empty();
           }
-          return Optional.ofNullable(upload);
         });
+  }
+
+  private Optional<Upload> find(Connection connection, String token) throws SQLException {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT account, model, expires_at FROM uploads WHERE token = ?")) {
+      query.setString(1, token);
+      try (ResultSet row = query.executeQuery()) {
+        if (row.next() && row.getLong(3) > clock.millis()) {
+          return Optional.of(new Upload(row.getString(1), row.getString(2)));
+        }
+        return Optional.empty();
+      }
+    }
   }
 }

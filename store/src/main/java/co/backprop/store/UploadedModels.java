@@ -31,6 +31,9 @@ public interface UploadedModels {
    */
   String createUpload(String account, String model, Duration validity, int maxOpen);
 
-  /** The upload of a token still valid; a token works once. */
+  /** The upload of a token still valid, leaving it valid: for checks that may refuse the upload. */
+  Optional<Upload> upload(String token);
+
+  /** The upload of a token still valid, which it uses up: a token works once, even when raced. */
   Optional<Upload> useUpload(String token);
 }

@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,6 +287,8 @@ abstract class StoreContractTest {
     assertThat(frontDoor.models().models("acme")).isEmpty();
 
     String token = frontDoor.models().createUpload("acme", "my-model", Duration.ofHours(1), 10);
+    assertThat(frontDoor.models().upload(token)) // looked at, not used
+        .contains(new UploadedModels.Upload("acme", "my-model"));
     assertThat(frontDoor.models().useUpload(token))
         .contains(new UploadedModels.Upload("acme", "my-model"));
     assertThat(frontDoor.models().useUpload(token)).isEmpty();
@@ -335,6 +340,35 @@ abstract class StoreContractTest {
     assertThat(frontDoor.models().delete("acme", "moods")).isTrue();
     assertThat(worker.models().recordBuild(built)).isFalse(); // a deleted model stays deleted
     assertThat(frontDoor.models().models("acme")).isEmpty();
+  }
+
+  @Test
+  void anUploadUrlPutManyTimesAtOnceWorksOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String token = frontDoor.models().createUpload("acme", "m", Duration.ofHours(1), 10);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Optional<UploadedModels.Upload>>> uses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          Store handle = i % 2 == 0 ? frontDoor : worker; // as two front doors hold it
+          uses.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return handle.models().useUpload(token);
+                  }));
+        }
+        go.countDown();
+        int granted = 0;
+        for (Future<Optional<UploadedModels.Upload>> use : uses) {
+          granted += use.get().isPresent() ? 1 : 0;
+        }
+        assertThat(granted).as("round " + round).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test

@@ -182,22 +182,22 @@ public final class ModelController {
    * the reason, and nothing of it stays on disk.
    */
   public void upload(Context ctx) throws IOException {
-    UploadedModels.Upload upload =
-        uploaded
-            .useUpload(ctx.pathParam("token"))
-            .orElseThrow(
-                () ->
-                    new ApiException(
-                        403, "upload URL: unknown, used or expired (they work once, for an hour)"));
-    // Again here: the account may hold upload URLs for more new names than it has room for.
+    String token = ctx.pathParam("token");
+    UploadedModels.Upload upload = uploaded.upload(token).orElseThrow(ModelController::unusable);
+    // Refusals before the body is read leave the URL usable: the client can make room, or send a
+    // smaller zip, and put again. Again here: the account may hold upload URLs for more new names
+    // than it has room for.
     requireRoomFor(upload.account(), upload.model());
     long declared = ctx.contentLength();
     if (declared > maxUploadBytes) {
       throw new ApiException(
           413, "the zip is " + declared + " bytes; the limit is " + maxUploadBytes);
     }
+    if (uploaded.useUpload(token).isEmpty()) {
+      throw unusable(); // put twice at once: the other one has it
+    }
     Files.createDirectories(uploads);
-    Path zip = uploads.resolve(ctx.pathParam("token") + ".zip");
+    Path zip = uploads.resolve(token + ".zip");
     Path modelFolder = modelFolder(upload.account(), upload.model());
     try {
       copyLimited(ctx.bodyInputStream(), zip);
@@ -253,6 +253,11 @@ public final class ModelController {
               .put("build_message", rejected.getMessage())
               .put("message", rejected.getMessage()));
     }
+  }
+
+  private static ApiException unusable() {
+    return new ApiException(
+        403, "upload URL: unknown, used or expired (they work once, for an hour)");
   }
 
   /**

@@ -111,6 +111,11 @@ class ModelBuildTest {
     }
 
     @Override
+    public Optional<Upload> upload(String token) {
+      return store.upload(token);
+    }
+
+    @Override
     public Optional<Upload> useUpload(String token) {
       return store.useUpload(token);
     }
