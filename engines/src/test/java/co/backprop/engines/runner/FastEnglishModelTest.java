@@ -97,8 +97,7 @@ class FastEnglishModelTest {
     // The int8 graph quantises its activations with one scale per call (DynamicQuantizeLinear), so
     // a sentence read beside others gets another vector than read alone, as far from it as int8 is
     // from fp32 (measured here: worst 0.960, typically 0.99). The fp32 model's masked padding
-    // leaves
-    // a sentence's vector as it was, whatever shares its micro-batch.
+    // leaves a sentence's vector as it was, whatever shares its micro-batch.
     double fastWorst = worstCosineAloneAgainstBatched(fast);
     double fullWorst = worstCosineAloneAgainstBatched(full);
     System.out.printf(
