@@ -177,7 +177,10 @@ public final class OnnxCausalLm implements LanguageModel {
       masks = keptMasks;
       logits = keptLogits;
       Map<String, NativeTensor> keptPast = new LinkedHashMap<>();
-      past.forEach((name, tensor) -> keptPast.put(name, tensor.rows(rows)));
+      int[] onlySource = new int[rows.length];
+      past.forEach(
+          (name, tensor) ->
+              keptPast.put(name, kept.rightAligned(List.of(tensor), onlySource, rows)));
       replacePast(keptPast);
     }
 

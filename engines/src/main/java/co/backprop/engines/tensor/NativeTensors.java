@@ -27,7 +27,8 @@ public final class NativeTensors implements AutoCloseable {
    * One [rows, heads, length, size] tensor in this scope, gathered from others of that layout: row
    * {@code i} is row {@code rows[i]} of {@code sources.get(source[i])}, right-aligned along the
    * length axis to the longest source, with zeros before it. A left-padded KV cache assembled from
-   * prompts that were read apart. One copy through Java memory.
+   * prompts that were read apart, or (one source) the rows a batch keeps when a sequence ends or
+   * beams reorder. One copy through Java memory.
    */
   public NativeTensor rightAligned(List<NativeTensor> sources, int[] source, int[] rows) {
     long[] first = sources.get(0).shape();
