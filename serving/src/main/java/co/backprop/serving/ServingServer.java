@@ -314,11 +314,16 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /**
-   * The API's answer from the items' results: the first error, or the response; ok items are
-   * billed.
+   * The API's answer from the items' results: 503 when the model could not be had (a call's items
+   * share one model, so none ran), else the first error, or the response; ok items are billed.
    */
   static ServingAnswer answer(
       Task task, boolean batch, ServedModels.Resolved model, List<ItemResult> results) {
+    for (ItemResult result : results) {
+      if (result.failure() == ItemResult.Failure.MODEL_UNAVAILABLE) {
+        return ServingAnswer.unavailable(result.error());
+      }
+    }
     double computeMs = 0;
     int computed = 0;
     String error = null;

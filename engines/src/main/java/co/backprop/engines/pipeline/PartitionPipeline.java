@@ -165,7 +165,7 @@ public final class PartitionPipeline<C> implements AutoCloseable {
             LOG.warn("model {} could not be had for a window", key.model(), e);
             for (Slot slot : slots) {
               results[slot.row()][slot.item()] =
-                  ItemResult.failed(
+                  ItemResult.modelUnavailable(
                       key.model(),
                       "model: it could not be loaded on this server (it may have just been replaced"
                           + " or deleted); the operator's log has the details");
@@ -267,8 +267,7 @@ public final class PartitionPipeline<C> implements AutoCloseable {
       double share = batchTokens == 0 ? 1.0 / batch.size() : (double) input.tokens() / batchTokens;
       Slot slot = batch.get(i).slot();
       results[slot.row()][slot.item()] =
-          new ItemResult(
-              null,
+          ItemResult.computed(
               outputs.get(i),
               key.model(),
               device,

@@ -137,6 +137,7 @@ class ModelCacheTest {
       assertThat(two.output().toString()).contains("joy").contains("sadness");
       ItemResult gone = window.get(1).results().get(0);
       assertThat(gone.ok()).isFalse();
+      assertThat(gone.failure()).isEqualTo(ItemResult.Failure.MODEL_UNAVAILABLE);
       assertThat(gone.error())
           .isEqualTo(
               "model: it could not be loaded on this server (it may have just been replaced or"
