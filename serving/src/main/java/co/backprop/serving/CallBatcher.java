@@ -7,6 +7,7 @@ import co.backprop.engines.pipeline.ItemResult;
 import co.backprop.engines.pipeline.PartitionPipeline;
 import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.engines.pipeline.PendingRow;
+import co.backprop.engines.runner.ModelCache;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class CallBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CallBatcher.class);
+
+  /** How often the models whose files are gone are looked for. */
+  private static final Duration SWEEP = Duration.ofSeconds(2);
 
   /** One call's items, and where its results go. */
   record Call(
@@ -80,8 +84,16 @@ final class CallBatcher implements AutoCloseable {
 
   private void run() {
     try (PartitionPipeline<Call> pipeline = new PartitionPipeline<>(models, policy)) {
+      long sweptAt = System.nanoTime();
       while (!closed) {
         List<Call> batch = gather();
+        if (System.nanoTime() - sweptAt > SWEEP.toNanos()) {
+          // Windows retire models only when one loads: a process that loads nothing new (idle, or
+          // busy with models it has) would otherwise hold a deleted upload's weights indefinitely.
+          ModelCache.retireGone();
+          pipeline.releaseRetired();
+          sweptAt = System.nanoTime();
+        }
         if (batch.isEmpty()) {
           continue;
         }

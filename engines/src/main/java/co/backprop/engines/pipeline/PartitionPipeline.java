@@ -106,9 +106,17 @@ public final class PartitionPipeline<C> implements AutoCloseable {
     try {
       return processWindow(window, true);
     } finally {
-      for (ModelKey key : List.copyOf(loaded.keySet())) {
-        closeIfRetired(key);
-      }
+      releaseRetired();
+    }
+  }
+
+  /**
+   * Closes the runners kept open on models the cache has retired, so those models can close; a
+   * serving process calls it between windows too, or an idle one would hold them.
+   */
+  public void releaseRetired() {
+    for (ModelKey key : List.copyOf(loaded.keySet())) {
+      closeIfRetired(key);
     }
   }
 

@@ -55,9 +55,10 @@ public final class ModelCache {
 
   /**
    * Retires the models whose folder is gone; their weights close after the last of them. A model of
-   * a folder that exists again later is loaded afresh.
+   * a folder that exists again later is loaded afresh. Every load that misses the cache does this;
+   * a serving process also does it on a timer, since it may load nothing for hours.
    */
-  static void retireGone() {
+  public static void retireGone() {
     Map<ModelSpec.Weights, List<Slot<LoadedModel>>> models = new HashMap<>();
     Map<ModelSpec.Weights, List<Slot<TransformerModel>>> weights = new HashMap<>();
     for (WeightsKey key : List.copyOf(WEIGHTS.keySet())) {

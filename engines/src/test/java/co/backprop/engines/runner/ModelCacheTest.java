@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.backprop.contract.model.ModelException;
-import co.backprop.contract.model.ModelKind;
 import co.backprop.contract.model.ModelSpec;
 import co.backprop.contract.task.Task;
 import co.backprop.contract.task.TaskOutput;
@@ -16,12 +15,9 @@ import co.backprop.engines.pipeline.PartitionPipeline;
 import co.backprop.engines.pipeline.PendingItem;
 import co.backprop.engines.pipeline.PendingRow;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,39 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelCacheTest {
   @TempDir Path dir;
 
-  /** The emotion fixture copied into its own folder, as an upload is installed. */
   private ModelSpec upload(String name) throws IOException {
-    Path folder = Files.createDirectories(dir.resolve(name));
-    try (Stream<Path> files = Files.list(Fixtures.folder("sequence-classification-tiny"))) {
-      for (Path file : files.toList()) {
-        Files.copy(file, folder.resolve(file.getFileName()));
-      }
-    }
-    ModelSpec fixture =
-        Fixtures.spec(
-            Task.EMOTION,
-            "sequence-classification-tiny",
-            ModelKind.SEQUENCE_CLASSIFICATION,
-            Map.of());
-    return new ModelSpec(
-        fixture.task(),
-        "moods",
-        fixture.kind(),
-        fixture.engine(),
-        "moods",
-        "acme/moods",
-        folder.toString(),
-        fixture.files(),
-        fixture.options(),
-        "");
+    return Fixtures.emotionUpload(dir, name);
   }
 
   private static void delete(Path folder) throws IOException {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
+    Fixtures.delete(folder);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
