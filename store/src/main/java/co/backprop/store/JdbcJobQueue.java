@@ -1,6 +1,7 @@
 package co.backprop.store;
 
 import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.job.JobSpecJson;
 import co.backprop.contract.job.JobStatus;
 import co.backprop.contract.usage.UsageRow;
@@ -249,8 +250,8 @@ final class JdbcJobQueue implements JobQueue {
     }
     try (PreparedStatement exhausted =
         connection.prepareStatement(
-            "UPDATE jobs SET status = ?, finished_at = ?, lease_until = NULL, message = ?"
-                + " WHERE status = ? AND lease_until < ? AND attempts >= ?")) {
+            "UPDATE jobs SET status = ?, finished_at = ?, lease_until = NULL, message = ?,"
+                + " failure = ? WHERE status = ? AND lease_until < ? AND attempts >= ?")) {
       exhausted.setString(1, JobStatus.FAILED.apiName());
       exhausted.setLong(2, now);
       exhausted.setString(
@@ -260,9 +261,10 @@ final class JdbcJobQueue implements JobQueue {
               + " attempts: each time, the worker running it stopped before it finished (it may"
               + " need more memory than a worker has, or crash its engine); the operator's worker"
               + " log has the details");
-      exhausted.setString(4, RUNNING);
-      exhausted.setLong(5, now);
-      exhausted.setInt(6, policy.maxAttempts());
+      exhausted.setString(4, JobFailure.SERVER.storeName());
+      exhausted.setString(5, RUNNING);
+      exhausted.setLong(6, now);
+      exhausted.setInt(7, policy.maxAttempts());
       exhausted.executeUpdate();
     }
   }
@@ -290,13 +292,25 @@ final class JdbcJobQueue implements JobQueue {
   @Override
   public boolean succeed(
       String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage) {
-    return finishAndBill(id, worker, JobStatus.SUCCEEDED, outcome, usageSource, usage);
+    return finishAndBill(id, worker, JobStatus.SUCCEEDED, null, outcome, usageSource, usage);
   }
 
   @Override
   public boolean fail(
-      String id, String worker, String message, String usageSource, List<UsageRow> usage) {
-    return finishAndBill(id, worker, JobStatus.FAILED, outcome(message, usage), usageSource, usage);
+      String id,
+      String worker,
+      JobFailure failure,
+      String message,
+      String usageSource,
+      List<UsageRow> usage) {
+    return finishAndBill(
+        id,
+        worker,
+        JobStatus.FAILED,
+        Objects.requireNonNull(failure, "failure is null"),
+        outcome(message, usage),
+        usageSource,
+        usage);
   }
 
   @Override
@@ -305,6 +319,7 @@ final class JdbcJobQueue implements JobQueue {
         id,
         worker,
         JobStatus.CANCELLED,
+        null,
         outcome("cancelled on request", usage),
         usageSource,
         usage);
@@ -323,12 +338,13 @@ final class JdbcJobQueue implements JobQueue {
       String id,
       String worker,
       JobStatus status,
+      JobFailure failure,
       Job.Outcome outcome,
       String usageSource,
       List<UsageRow> usage) {
     return database.inTransaction(
         connection -> {
-          if (!finish(connection, id, worker, status, outcome)) {
+          if (!finish(connection, id, worker, status, failure, outcome)) {
             return false;
           }
           JdbcUsageLedger.insert(connection, usageSource, usage, clock.millis());
@@ -337,14 +353,19 @@ final class JdbcJobQueue implements JobQueue {
   }
 
   private boolean finish(
-      Connection connection, String id, String worker, JobStatus status, Job.Outcome outcome)
+      Connection connection,
+      String id,
+      String worker,
+      JobStatus status,
+      JobFailure failure,
+      Job.Outcome outcome)
       throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE jobs SET status = ?, finished_at = ?, results = COALESCE(?, results), total ="
                 + " CASE WHEN ? > 0 THEN ? ELSE total END, done = CASE WHEN ? > 0 THEN ? ELSE done"
-                + " END, ok = ?, error = ?, compute_seconds = ?, message = ?, lease_until = NULL"
-                + " WHERE id = ? AND worker = ? AND status = ?")) {
+                + " END, ok = ?, error = ?, compute_seconds = ?, message = ?, failure = ?,"
+                + " lease_until = NULL WHERE id = ? AND worker = ? AND status = ?")) {
       update.setString(1, status.apiName());
       update.setLong(2, clock.millis());
       update.setString(3, outcome.results());
@@ -356,9 +377,10 @@ final class JdbcJobQueue implements JobQueue {
       update.setLong(9, outcome.error());
       update.setDouble(10, outcome.computeSeconds());
       update.setString(11, outcome.message());
-      update.setString(12, id);
-      update.setString(13, worker);
-      update.setString(14, RUNNING);
+      update.setString(12, failure == null ? null : failure.storeName());
+      update.setString(13, id);
+      update.setString(14, worker);
+      update.setString(15, RUNNING);
       return update.executeUpdate() == 1;
     }
   }
@@ -409,11 +431,13 @@ final class JdbcJobQueue implements JobQueue {
   }
 
   private static Job job(ResultSet row) throws SQLException {
+    JobStatus status = JobStatus.fromApiName(row.getString("status"));
+    String failure = row.getString("failure");
     return new Job(
         row.getString("id"),
         row.getString("account"),
         JobSpecJson.read(row.getString("spec")),
-        JobStatus.fromApiName(row.getString("status")),
+        status,
         instant(row, "created_at"),
         instant(row, "started_at"),
         instant(row, "finished_at"),
@@ -424,6 +448,10 @@ final class JdbcJobQueue implements JobQueue {
         row.getLong("error"),
         row.getDouble("compute_seconds"),
         row.getString("message"),
+        failure != null
+            ? JobFailure.fromStoreName(failure)
+            // one that failed before the column existed: the server's, as it was answered then
+            : status == JobStatus.FAILED ? JobFailure.SERVER : null,
         row.getString("worker"),
         row.getBoolean("cancel_requested"),
         row.getString("results"));

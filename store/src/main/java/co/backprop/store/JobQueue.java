@@ -1,6 +1,7 @@
 package co.backprop.store;
 
 import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.usage.UsageRow;
 import java.time.Duration;
 import java.util.List;
@@ -85,11 +86,22 @@ public interface JobQueue {
   boolean succeed(
       String id, String worker, Job.Outcome outcome, String usageSource, List<UsageRow> usage);
 
-  /** Fails a job this worker holds, billing what it computed before failing. */
-  boolean fail(String id, String worker, String message, String usageSource, List<UsageRow> usage);
+  /**
+   * Fails a job this worker holds, billing what it computed before failing.
+   *
+   * @param failure whose the failure is: how the front door answers a task call that ran as this
+   *     job
+   */
+  boolean fail(
+      String id,
+      String worker,
+      JobFailure failure,
+      String message,
+      String usageSource,
+      List<UsageRow> usage);
 
-  default boolean fail(String id, String worker, String message) {
-    return fail(id, worker, message, null, List.of());
+  default boolean fail(String id, String worker, JobFailure failure, String message) {
+    return fail(id, worker, failure, message, null, List.of());
   }
 
   /** Ends a job this worker stopped because its account cancelled it, billing what it computed. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import co.backprop.contract.account.Account;
 import co.backprop.contract.account.Grant;
 import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.job.JobStatus;
 import co.backprop.contract.model.BuildStatus;
@@ -177,14 +178,30 @@ abstract class StoreContractTest {
   }
 
   @Test
-  void aFailureIsRecordedWithItsMessageOnlyByTheLeaseHolder() {
+  void aFailureIsRecordedWithItsMessageAndWhoseItIsOnlyByTheLeaseHolder() {
     enqueue("f", "acme", null);
     worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
-    assertThat(worker.queue().fail("f", "someone-else", "boom")).isFalse();
-    assertThat(worker.queue().fail("f", "w", "the input does not exist")).isTrue();
+    assertThat(worker.queue().fail("f", "someone-else", JobFailure.SERVER, "boom")).isFalse();
+    assertThat(worker.queue().fail("f", "w", JobFailure.REQUEST, "the input does not exist"))
+        .isTrue();
     Job failed = frontDoor.queue().job("f").orElseThrow();
     assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
     assertThat(failed.message()).isEqualTo("the input does not exist");
+    assertThat(failed.failure()).isEqualTo(JobFailure.REQUEST);
+
+    clock.advance(Duration.ofMillis(1));
+    enqueue("m", "acme", null);
+    worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(worker.queue().fail("m", "w", JobFailure.MODEL_UNAVAILABLE, "model gone")).isTrue();
+    assertThat(frontDoor.queue().job("m").orElseThrow().failure())
+        .isEqualTo(JobFailure.MODEL_UNAVAILABLE);
+
+    clock.advance(Duration.ofMillis(1));
+    enqueue("s", "acme", null);
+    worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
+    assertThat(worker.queue().succeed("s", "w", Job.Outcome.message("done"), null, List.of()))
+        .isTrue();
+    assertThat(frontDoor.queue().job("s").orElseThrow().failure()).isNull();
   }
 
   @Test
@@ -532,6 +549,7 @@ abstract class StoreContractTest {
     assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
     assertThat(failed.message())
         .startsWith("gave up after 3 attempts: each time, the worker running it stopped");
+    assertThat(failed.failure()).isEqualTo(JobFailure.SERVER);
 
     enqueue("released", "acme", null);
     worker.queue().claim("stopping", Duration.ofSeconds(30), policy).orElseThrow();
@@ -573,7 +591,9 @@ abstract class StoreContractTest {
     clock.advance(Duration.ofMillis(1));
     enqueue("f", "acme", null);
     worker.queue().claim("w", Duration.ofMinutes(1)).orElseThrow();
-    assertThat(worker.queue().fail("f", "w", "boom", "failed:f", List.of(computed))).isTrue();
+    assertThat(
+            worker.queue().fail("f", "w", JobFailure.SERVER, "boom", "failed:f", List.of(computed)))
+        .isTrue();
     assertThat(frontDoor.ledger().used("acme", "2026-11")).isEqualTo(25.0);
   }
 

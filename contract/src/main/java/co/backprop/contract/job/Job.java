@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param results the output folder of the attempt that finished the job, once it has
  * @param total input rows, once known; {@code done} how many are done so far
+ * @param failure whose the failure is, when the job failed; null otherwise
  * @param worker the worker holding (or last holding) the job
  */
 public record Job(
@@ -26,6 +27,7 @@ public record Job(
     long error,
     double computeSeconds,
     String message,
+    JobFailure failure,
     String worker,
     boolean cancelRequested,
     String results) {

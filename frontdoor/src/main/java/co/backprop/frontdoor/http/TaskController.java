@@ -1,6 +1,7 @@
 package co.backprop.frontdoor.http;
 
 import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.serving.ServingAnswer;
@@ -155,8 +156,20 @@ public final class TaskController {
         }
       }
       case CANCELLED -> Bodies.error(ctx, 409, "the request was cancelled: " + job.message());
-      default -> Bodies.error(ctx, 500, "the request failed: " + job.message());
+      default -> Bodies.error(ctx, failedStatus(job), "the request failed: " + job.message());
     }
+  }
+
+  /**
+   * A failed call's status, as the serving path would have answered it: 503 for a model that went
+   * missing after the call was cleared (worth a retry), 400 for the request, else 500.
+   */
+  private static int failedStatus(Job job) {
+    return switch (job.failure() == null ? JobFailure.SERVER : job.failure()) {
+      case MODEL_UNAVAILABLE -> 503;
+      case REQUEST -> 400;
+      case SERVER -> 500;
+    };
   }
 
   /** The response of a task call's one request line, from its items' result lines. */

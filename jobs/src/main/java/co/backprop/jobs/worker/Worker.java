@@ -3,8 +3,10 @@ package co.backprop.jobs.worker;
 import co.backprop.contract.UserError;
 import co.backprop.contract.job.DataFormat;
 import co.backprop.contract.job.Job;
+import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.ModelCatalog;
+import co.backprop.contract.model.ModelException;
 import co.backprop.contract.model.ModelStore;
 import co.backprop.contract.model.UserModels;
 import co.backprop.contract.task.Json;
@@ -219,11 +221,13 @@ public final class Worker implements Runnable {
         LOG.info("job {} cancelled", job.id());
       } else if (!lost.get()) {
         LOG.warn("job {} failed", job.id(), e);
+        boolean cluster = clusterFailure.get() != null;
         queue()
             .fail(
                 job.id(),
                 id,
-                clusterFailure.get() != null ? CLUSTER_FAILED : clientMessage(job, e),
+                cluster ? JobFailure.SERVER : failureOf(e),
+                cluster ? CLUSTER_FAILED : clientMessage(job, e),
                 "failed:" + job.id() + "@" + job.attempts(),
                 computed);
       }
@@ -341,6 +345,27 @@ public final class Worker implements Runnable {
     return "the job failed on the worker ("
         + job.id()
         + "); the operator's worker log has the details";
+  }
+
+  /**
+   * Whose a failure is: a model that could not be named, found or loaded; else the request, when a
+   * mistake of the client's says what it is; else the server's.
+   */
+  static JobFailure failureOf(Throwable failure) {
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof ModelException model) {
+        return switch (model.kind()) {
+          case UNKNOWN_MODEL, NOT_INSTALLED, LOAD_FAILED -> JobFailure.MODEL_UNAVAILABLE;
+          case INFERENCE_FAILED, BAD_CATALOG -> JobFailure.SERVER;
+        };
+      }
+      if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
+        return JobFailure.REQUEST;
+      }
+    }
+    return JobFailure.SERVER;
   }
 
   private String withoutServerPaths(String message) {
