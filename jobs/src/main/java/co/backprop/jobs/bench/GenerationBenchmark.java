@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -104,12 +105,19 @@ public final class GenerationBenchmark {
 
   /** Prompts decoded greedily (temperature 0) or sampled (the API's default temperature, 1). */
   private List<GenerationRequest> requests(int length, double temperature) {
+    return requests(i -> length, temperature);
+  }
+
+  /** Prompt {@code i} generating exactly {@code length.applyAsInt(i)} tokens. */
+  private List<GenerationRequest> requests(IntUnaryOperator length, double temperature) {
     List<GenerationRequest> requests = new ArrayList<>();
-    GenerationParameters parameters =
-        new GenerationParameters(
-            length, length, temperature, null, null, null, null, null, null, null);
-    for (String sentence : SyntheticSentences.generate(prompts, 11)) {
-      requests.add(new GenerationRequest(sentence, parameters, null));
+    List<String> sentences = SyntheticSentences.generate(prompts, 11);
+    for (int i = 0; i < sentences.size(); i++) {
+      int tokens = length.applyAsInt(i);
+      GenerationParameters parameters =
+          new GenerationParameters(
+              tokens, tokens, temperature, null, null, null, null, null, null, null);
+      requests.add(new GenerationRequest(sentences.get(i), parameters, null));
     }
     return requests;
   }
@@ -127,7 +135,7 @@ public final class GenerationBenchmark {
         threads);
     // Each line as soon as its run ends: a 124M model takes minutes.
     List<TaskOutput> cachedTexts = new ArrayList<>();
-    Run cachedRun = timed(spec(true), requests, maxLength, cachedTexts);
+    Run cachedRun = timed(spec(true), requests, cachedTexts);
     double cached = cachedRun.tokensPerSecond();
     out.printf(Locale.ROOT, "  with the KV cache:         %8.1f tokens/s%n", cached);
     OptionalDouble bare = bareRate(requests, maxLength);
@@ -140,7 +148,7 @@ public final class GenerationBenchmark {
           cached / bare.getAsDouble());
     }
     // The prompts alone (one token each): what reading them costs, so the rest is decoding.
-    Run prompted = timed(spec(true), requests(1, 0.0), 1, new ArrayList<>());
+    Run prompted = timed(spec(true), requests(1, 0.0), new ArrayList<>());
     double decoding =
         (double) (cachedRun.tokensPerPass() - prompted.tokensPerPass())
             / (cachedRun.secondsPerPass() - prompted.secondsPerPass());
@@ -152,13 +160,22 @@ public final class GenerationBenchmark {
         cachedRun.secondsPerPass(),
         decoding);
     double sampled =
-        timed(spec(true), requests(maxLength, 1.0), maxLength, new ArrayList<>()).tokensPerSecond();
+        timed(spec(true), requests(maxLength, 1.0), new ArrayList<>()).tokensPerSecond();
     out.printf(
         Locale.ROOT,
         "  sampled (temperature 1, the API's default), with the cache: %.1f tokens/s%n",
         sampled);
+    // Sequences of one batch ending at different steps, as texts ending at their end token do.
+    double endingApart =
+        timed(spec(true), requests(i -> 1 + (i * 7919) % maxLength, 0.0), new ArrayList<>())
+            .tokensPerSecond();
+    out.printf(
+        Locale.ROOT,
+        "  ending at different lengths (1 to %d tokens), with the cache: %.1f tokens/s%n",
+        maxLength,
+        endingApart);
     List<TaskOutput> uncachedTexts = new ArrayList<>();
-    double uncached = timed(spec(false), requests, maxLength, uncachedTexts).tokensPerSecond();
+    double uncached = timed(spec(false), requests, uncachedTexts).tokensPerSecond();
     out.printf(Locale.ROOT, "  recomputing every step:    %8.1f tokens/s%n", uncached);
     long differing =
         IntStream.range(0, cachedTexts.size())
@@ -253,8 +270,7 @@ public final class GenerationBenchmark {
   }
 
   @SuppressWarnings("unchecked")
-  private Run timed(
-      ModelSpec spec, List<GenerationRequest> unsorted, int length, List<TaskOutput> texts) {
+  private Run timed(ModelSpec spec, List<GenerationRequest> unsorted, List<TaskOutput> texts) {
     try (ModelRunner<GenerationInput> runner =
         (ModelRunner<GenerationInput>)
             ModelCache.get(spec, RunnerOptions.cpu(threads), () -> {}).newRunner()) {
@@ -267,7 +283,10 @@ public final class GenerationBenchmark {
             if (pass == 0) {
               texts.addAll(generated); // the first timed pass's texts are compared
             }
-            return (long) batch.size() * length;
+            // Each request generates exactly its length (min_length = max_length).
+            return requests.subList(b * batchRows, b * batchRows + batch.size()).stream()
+                .mapToLong(request -> request.parameters().maxLength())
+                .sum();
           });
     }
   }
