@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param results the output folder of the attempt that finished the job, once it has
  * @param total input rows, once known; {@code done} how many are done so far
- * @param failure whose the failure is, when the job failed; null otherwise
+ * @param failure whose the failure is: set exactly when the job failed
  * @param worker the worker holding (or last holding) the job
  */
 public record Job(
@@ -38,6 +38,13 @@ public record Job(
     requireNonNull(spec, "spec is null");
     requireNonNull(status, "status is null");
     requireNonNull(createdAt, "createdAt is null");
+    if ((status == JobStatus.FAILED) != (failure != null)) {
+      throw new IllegalArgumentException(
+          "a failed job, and only a failed one, says whose failure it was; got "
+              + status
+              + " with "
+              + failure);
+    }
   }
 
   public boolean finished() {

@@ -1,7 +1,6 @@
 package co.backprop.frontdoor.http;
 
 import co.backprop.contract.job.Job;
-import co.backprop.contract.job.JobFailure;
 import co.backprop.contract.job.JobSpec;
 import co.backprop.contract.model.UserModel;
 import co.backprop.contract.serving.ServingAnswer;
@@ -165,7 +164,7 @@ public final class TaskController {
    * missing after the call was cleared (worth a retry), 400 for the request, else 500.
    */
   private static int failedStatus(Job job) {
-    return switch (job.failure() == null ? JobFailure.SERVER : job.failure()) {
+    return switch (job.failure()) {
       case MODEL_UNAVAILABLE -> 503;
       case REQUEST -> 400;
       case SERVER -> 500;

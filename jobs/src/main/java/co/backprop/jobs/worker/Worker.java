@@ -335,16 +335,12 @@ public final class Worker implements Runnable {
    * the job failed, without the server's paths, classes or stack (the worker's log has them).
    */
   private String clientMessage(Job job, Throwable failure) {
-    for (Throwable cause = failure;
-        cause != null;
-        cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
-        return withoutServerPaths(cause.getMessage());
-      }
-    }
-    return "the job failed on the worker ("
-        + job.id()
-        + "); the operator's worker log has the details";
+    return clientCause(failure)
+        .map(cause -> withoutServerPaths(cause.getMessage()))
+        .orElse(
+            "the job failed on the worker ("
+                + job.id()
+                + "); the operator's worker log has the details");
   }
 
   /**
@@ -352,20 +348,33 @@ public final class Worker implements Runnable {
    * mistake of the client's says what it is; else the server's.
    */
   static JobFailure failureOf(Throwable failure) {
+    Optional<Throwable> cause = clientCause(failure);
+    if (cause.isEmpty()) {
+      return JobFailure.SERVER;
+    }
+    if (!(cause.get() instanceof ModelException model)) {
+      return JobFailure.REQUEST;
+    }
+    return switch (model.kind()) {
+      case UNKNOWN_MODEL, NOT_INSTALLED, LOAD_FAILED -> JobFailure.MODEL_UNAVAILABLE;
+      case INFERENCE_FAILED, BAD_CATALOG -> JobFailure.SERVER;
+    };
+  }
+
+  /**
+   * The first cause that is a client's mistake saying what it is (a model's problem among them:
+   * {@link ModelException} is a {@link UserError}); the message and the failure's kind both come
+   * from it.
+   */
+  private static Optional<Throwable> clientCause(Throwable failure) {
     for (Throwable cause = failure;
         cause != null;
         cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ModelException model) {
-        return switch (model.kind()) {
-          case UNKNOWN_MODEL, NOT_INSTALLED, LOAD_FAILED -> JobFailure.MODEL_UNAVAILABLE;
-          case INFERENCE_FAILED, BAD_CATALOG -> JobFailure.SERVER;
-        };
-      }
       if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
-        return JobFailure.REQUEST;
+        return Optional.of(cause);
       }
     }
-    return JobFailure.SERVER;
+    return Optional.empty();
   }
 
   private String withoutServerPaths(String message) {
